@@ -1,0 +1,1 @@
+"""What every blueprint shares: extensions, configuration, accounts, organisations, CLI and layout helpers."""

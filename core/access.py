@@ -1,0 +1,58 @@
+"""Role checks shared by every blueprint, and the personal API token lookup."""
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask_login import current_user
+
+from core.extensions import db
+from core.models import ApiToken, hash_token, utcnow
+
+
+def role_required(*roles):
+    """View decorator: logged in (else to login) and holding one of roles (admin always passes)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from core.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def user_from_api_token(raw):
+    """The active user owning a personal API token, or None."""
+    if not raw:
+        return None
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+def bearer_token():
+    """The raw bearer token of the current request, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def api_user():
+    """The logged-in user, or the owner of the request's personal API token."""
+    if current_user.is_authenticated:
+        return current_user
+    return user_from_api_token(bearer_token())

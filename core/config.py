@@ -1,0 +1,75 @@
+"""Configuration read from the environment, with safe defaults for a newcomer's laptop."""
+import os
+
+INSECURE_DEV_KEY = "dev-only-insecure-key-change-me"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app is started in production without what production needs."""
+
+
+def _bool(value, default=False):
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path):
+    """Return the configuration dictionary built from the environment."""
+    env = os.environ
+    production = env.get("SAMRAD_ENV", "development").lower() == "production"
+    sqlite_path = os.path.join(instance_path, "samrad.sqlite3")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}"
+    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "SAMRAD_ENV": "production" if production else "development",
+        "SECRET_KEY": env.get("SECRET_KEY") or INSECURE_DEV_KEY,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "BABEL_TRANSLATION_DIRECTORIES": "core/translations;dialog/translations;surveys/barometer/translations;surveys/remiss/translations",
+        "LANGUAGES": {"sv": "Svenska", "en": "English"},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session; expiry is handled by the session
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES") or 5),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES") or 15),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
+        "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT") or "5 per minute",
+        "TOKEN_MAX_AGE_SECONDS": 60 * 60 * 24,
+        "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
+    }
+
+
+def check_production(config):
+    """Refuse to run in production with the development key."""
+    if config.get("SAMRAD_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == INSECURE_DEV_KEY or len(key) < 32:
+        raise ConfigError(
+            "SAMRAD_ENV=production needs SECRET_KEY set to a random string of at least 32 characters "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )

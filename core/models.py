@@ -1,0 +1,228 @@
+"""Accounts, roles, organisation memberships, API tokens and the organisation registry."""
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.extensions import db
+
+
+def utcnow():
+    """Naive UTC timestamp: both SQLite and PostgreSQL store it the same way."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Role:
+    ADMIN = "admin"
+    MODERATOR = "moderator"
+    SKRIVARGRUPP = "skrivargrupp"
+    RESPONDENT = "respondent"
+
+    ALL = (ADMIN, MODERATOR, SKRIVARGRUPP, RESPONDENT)
+    LABELS = {
+        ADMIN: _l("Administratör"),
+        MODERATOR: _l("Moderator"),
+        SKRIVARGRUPP: _l("Skrivargrupp"),
+        RESPONDENT: _l("Svarande för organisation"),
+    }
+
+
+LEGAL_FORMS = {
+    "forening": _l("Förening"),
+    "ekonomisk_forening": _l("Ekonomisk förening/kooperativ"),
+    "stiftelse": _l("Stiftelse"),
+    "trossamfund": _l("Trossamfund"),
+    "socialt_foretag": _l("Socialt företag"),
+    "natverk": _l("Nätverk/plattform"),
+    "offentlig": _l("Offentlig aktör"),
+    "ovrigt": _l("Övrigt"),
+}
+
+# The four sub-regional platforms of Västra Götaland first, then the other counties.
+SUB_REGIONS = {
+    "goteborgsregionen": _l("Göteborgsregionen"),
+    "skaraborg": _l("Skaraborg"),
+    "sjuharad": _l("Sjuhärad"),
+    "fyrbodal": _l("Fyrbodal"),
+    "blekinge": "Blekinge län",
+    "dalarna": "Dalarnas län",
+    "gotland": "Gotlands län",
+    "gavleborg": "Gävleborgs län",
+    "halland": "Hallands län",
+    "jamtland": "Jämtlands län",
+    "jonkoping": "Jönköpings län",
+    "kalmar": "Kalmar län",
+    "kronoberg": "Kronobergs län",
+    "norrbotten": "Norrbottens län",
+    "skane": "Skåne län",
+    "stockholm": "Stockholms län",
+    "sodermanland": "Södermanlands län",
+    "uppsala": "Uppsala län",
+    "varmland": "Värmlands län",
+    "vasterbotten": "Västerbottens län",
+    "vasternorrland": "Västernorrlands län",
+    "vastmanland": "Västmanlands län",
+    "orebro": "Örebro län",
+    "ostergotland": "Östergötlands län",
+}
+VG_SUB_REGIONS = ("goteborgsregionen", "skaraborg", "sjuharad", "fyrbodal")
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class Membership(db.Model):
+    """A user writes for an organisation; can_sign lets them submit its answers."""
+
+    __tablename__ = "memberships"
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    can_sign: Mapped[bool] = mapped_column(default=True)
+
+    user: Mapped["User"] = relationship(back_populates="memberships")
+    organisation: Mapped["Organisation"] = relationship(back_populates="memberships")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    # Rotated on password change and on logout-everywhere: old session cookies stop working.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+    # Flask-Login
+    def get_id(self):
+        return f"{self.id}.{self.session_token}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def display_name(self):
+        return self.name or self.email
+
+    # passwords
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password):
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    # roles
+    @property
+    def roles(self):
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles):
+        mine = self.roles
+        return Role.ADMIN in mine or any(r in mine for r in roles)
+
+    def set_roles(self, roles):
+        wanted = set(roles)
+        self.role_rows = [r for r in self.role_rows if r.role in wanted]
+        for role in wanted - {r.role for r in self.role_rows}:
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def is_admin(self):
+        return Role.ADMIN in self.roles
+
+    # organisations
+    @property
+    def organisations(self):
+        return [m.organisation for m in self.memberships]
+
+    @property
+    def organisation_ids(self):
+        return {m.organisation_id for m in self.memberships}
+
+    def membership_for(self, organisation_id):
+        return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300), index=True)
+    org_number: Mapped[str | None] = mapped_column(sa.String(11), unique=True)
+    legal_form: Mapped[str] = mapped_column(sa.String(30), default="ovrigt")
+    sub_region: Mapped[str | None] = mapped_column(sa.String(30))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set when a member of the public suggests a new organisation (e.g. at registration).
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+
+    def __repr__(self):
+        return f"<Organisation {self.name}>"
+
+    @property
+    def legal_form_label(self):
+        return LEGAL_FORMS.get(self.legal_form, self.legal_form)
+
+    @property
+    def sub_region_label(self):
+        return SUB_REGIONS.get(self.sub_region, self.sub_region or "")
+
+
+def hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A personal token for scripts; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @classmethod
+    def issue(cls, user, name=""):
+        """Create a token and return (token_row, raw_token). The raw token is shown once."""
+        raw = "sam_" + secrets.token_urlsafe(32)
+        row = cls(user=user, name=name, prefix=raw[:12], token_hash=hash_token(raw))
+        return row, raw
+
+    @property
+    def active(self):
+        return self.revoked_at is None

@@ -1,0 +1,1 @@
+"""The organisation registry: föreningar, kooperativ, stiftelser and the rest."""

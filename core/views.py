@@ -1,0 +1,60 @@
+"""The home page, language choice and health check."""
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from core.auth.views import safe_next
+from core.extensions import db
+from core.forms import EmptyForm
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("core/home.html", sections=current_app.extensions.get("samrad_home_sections", []))
+
+
+@bp.route("/sprak/<code>", methods=["POST"])
+def set_language(code):
+    form = EmptyForm()
+    if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.language = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database=database)
+
+
+def init_nav(app):
+    from flask_babel import lazy_gettext as _l
+
+    from core.models import Role
+    from core.registry import add_nav_item
+
+    add_nav_item(app, "organisations.index", _l("Organisationer"),
+                 roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
+    add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
+
+
+@bp.route("/static/vendor/plotly.min.js")
+def plotly_js():
+    """plotly.js from the pinned plotly package: same version as the Python side, no CDN."""
+    import os
+
+    import plotly
+    from flask import send_file
+
+    path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+    return send_file(path, mimetype="text/javascript", max_age=60 * 60 * 24 * 30)

@@ -1,0 +1,73 @@
+"""The factory, configuration, headers, health check and error pages."""
+import pytest
+
+from app import create_app
+from core.config import ConfigError
+
+
+def test_production_refuses_default_secret_key(monkeypatch):
+    monkeypatch.setenv("SAMRAD_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers_and_cookie_flags(client, admin, auth):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    login = auth.login()
+    cookie = login.headers.get("Set-Cookie")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_inline_script_in_pages(client):
+    import re
+
+    html = client.get("/").get_data(as_text=True)
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag
+
+
+def test_error_pages_are_swedish(client):
+    response = client.get("/finns-inte")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.get_data(as_text=True)
+
+
+def test_english_can_be_chosen(client, forms):
+    response = forms.post("/sprak/en", {"next": "/login"}, page="/")
+    assert response.headers["Location"] == "/login"
+    html = client.get("/login").get_data(as_text=True)
+    assert 'lang="en"' in html and "Log in" in html
+
+
+def test_sqlite_pragmas(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_plotly_is_served_locally(client):
+    response = client.get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200 and len(response.data) > 1_000_000
+    response.close()
+
+
+def test_seed_demo_is_idempotent(runner, db):
+    from core.models import Organisation, User
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    counts = (db.session.query(Organisation).count(), db.session.query(User).count())
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert (db.session.query(Organisation).count(), db.session.query(User).count()) == counts
+    assert counts[1] == 4 and counts[0] >= 49
