@@ -2,4 +2,8 @@
 
 
 def init_app(app):
-    """Register the surveys blueprints, navigation, demo data and merge hooks."""
+    """Register both instruments: the opinion barometer and the remiss consultation."""
+    from surveys import barometer, remiss
+
+    barometer.init_app(app)
+    remiss.init_app(app)
