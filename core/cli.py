@@ -12,13 +12,23 @@ from core.extensions import db
 from core.models import ApiToken, Role, User
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each package keeps its own catalogue, so work on one blueprint never conflicts with another.
+# Each area keeps its own catalogue, so work on one never conflicts with another.
 CATALOGUES = {
-    "core": ["core", "app.py", "templates/base.html", "templates/_macros", "templates/errors", "templates/core"],
+    "core": ["app.py", "core/*.py", "core/auth", "templates/base.html", "templates/_macros", "templates/errors",
+             "templates/core/*.html", "templates/core/auth", "templates/core/email"],
+    "core/organisations": ["core/organisations", "templates/core/organisations"],
     "dialog": ["dialog", "templates/dialog"],
     "surveys/barometer": ["surveys/__init__.py", "surveys/barometer", "templates/surveys/barometer"],
     "surveys/remiss": ["surveys/remiss", "templates/surveys/remiss"],
 }
+
+
+def catalogue_sources(package):
+    """The files and folders a catalogue's strings are extracted from."""
+    found = []
+    for pattern in CATALOGUES[package]:
+        found.extend(sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern)))
+    return found
 
 
 def init_app(app):
@@ -109,14 +119,13 @@ def _chosen(package):
 
 
 @translations.command("update")
-@click.option("--package", help="Only this catalogue (core, dialog, surveys/barometer, surveys/remiss)")
-def translations_update(package):
+@click.option("--package", "only", help="Only this catalogue: " + ", ".join(CATALOGUES))
+def translations_update(only):
     """Extract strings of each package and merge them into its English catalogue."""
-    for package in _chosen(package):
-        paths = CATALOGUES[package]
+    for package in _chosen(only):
         pot = ROOT / package / "translations" / "messages.pot"
         pot.parent.mkdir(parents=True, exist_ok=True)
-        existing = [p for p in paths if (ROOT / p).exists()]
+        existing = catalogue_sources(package)
         _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
                  "-o", str(pot), *existing)
         po = ROOT / package / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -128,10 +137,10 @@ def translations_update(package):
 
 
 @translations.command("compile")
-@click.option("--package", help="Only this catalogue")
-def translations_compile(package):
+@click.option("--package", "only", help="Only this catalogue")
+def translations_compile(only):
     """Compile every catalogue to .mo."""
-    for package in _chosen(package):
+    for package in _chosen(only):
         directory = ROOT / package / "translations"
         if directory.exists():
             _pybabel("compile", "-d", str(directory), "--statistics")

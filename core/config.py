@@ -43,7 +43,10 @@ def load_config(instance_path):
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
-        "BABEL_TRANSLATION_DIRECTORIES": "core/translations;dialog/translations;surveys/barometer/translations;surveys/remiss/translations",
+        "BABEL_TRANSLATION_DIRECTORIES": ";".join(
+            f"{area}/translations"
+            for area in ("core", "core/organisations", "dialog", "surveys/barometer", "surveys/remiss")
+        ),
         "LANGUAGES": {"sv": "Svenska", "en": "English"},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,5 +1,5 @@
 """Times are stored as naive UTC; people type and read them in Europe/Stockholm."""
-from datetime import UTC, datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -10,7 +10,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-
 from flask.testing import FlaskClient
 
 from app import create_app
