@@ -14,17 +14,20 @@ def _bool(value, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def normalise_database_url(url):
+    """postgres:// and postgresql:// URLs name the psycopg2 driver; psycopg 3 is what we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def load_config(instance_path):
     """Return the configuration dictionary built from the environment."""
     env = os.environ
     production = env.get("SAMRAD_ENV", "development").lower() == "production"
     sqlite_path = os.path.join(instance_path, "samrad.sqlite3")
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}"
-    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    database_url = normalise_database_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}")
     redis_url = env.get("REDIS_URL") or None
     return {
         "SAMRAD_ENV": "production" if production else "development",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app import create_app
+from core.config import normalise_database_url
 from core.extensions import db as _db
 from core.extensions import limiter
 from core.models import Membership, Organisation, Role, User
@@ -34,7 +35,7 @@ class IsolatedClient(FlaskClient):
 def _database_url(tmp_path_factory):
     url = os.environ.get("DATABASE_URL")
     if url:
-        return url
+        return normalise_database_url(url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
