@@ -1,4 +1,5 @@
 """Login, logout, password and invitation pages, user administration and personal API tokens."""
+import secrets
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -75,6 +76,11 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # A copied session or remember-me cookie must not outlive the logout.
+            user = current_user._get_current_object()
+            user.session_token = secrets.token_hex(16)
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("Du är utloggad."), "info")

@@ -71,3 +71,26 @@ def test_seed_demo_is_idempotent(runner, db):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert (db.session.query(Organisation).count(), db.session.query(User).count()) == counts
     assert counts[1] == 4 and counts[0] >= 49
+
+
+def test_server_error_page_in_swedish_and_json_for_api(database_url):
+    from core.config import normalise_database_url
+
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    @app.route("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Något gick fel" in response.get_data(as_text=True)
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.get_json()["error"] == "server_error"

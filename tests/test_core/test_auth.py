@@ -153,3 +153,19 @@ def test_create_admin_cli(runner, db):
     result = runner.invoke(args=["create-admin", "--email", "ny@admin.example"], input="ett långt lösenord\nett långt lösenord\n")
     assert result.exit_code == 0, result.output
     assert services.get_user_by_email("ny@admin.example").is_admin
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, auth, admin, client):
+    auth.login()
+    copied = app.test_client()
+    cookie = client.get_cookie("session")
+    copied.set_cookie("session", cookie.value)
+    assert copied.get("/konto").status_code == 200
+    auth.logout()
+    assert copied.get("/konto").status_code == 302
+
+
+def test_logout_needs_csrf(client, auth, admin):
+    auth.login()
+    client.post("/logout")
+    assert client.get("/konto").status_code == 200
