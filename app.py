@@ -18,7 +18,7 @@ def create_app(config=None):
     check_production(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
-    from core import cli, errors, extensions, security
+    from core import cli, errors, extensions, mail, security
     from core.i18n import select_locale
     from core.models import User
 
@@ -67,4 +67,5 @@ def create_app(config=None):
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
     return app

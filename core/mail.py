@@ -8,6 +8,15 @@ from flask import current_app
 log = logging.getLogger("samrad.mail")
 
 
+def init_app(app):
+    """Without SMTP, mail goes to the console: make sure the log line is actually shown."""
+    if not app.config.get("MAIL_SERVER") and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def outbox():
     """Messages sent in this process when TESTING (tests read them)."""
     return current_app.extensions.setdefault("samrad_outbox", [])

@@ -169,3 +169,11 @@ def test_logout_needs_csrf(client, auth, admin):
     auth.login()
     client.post("/logout")
     assert client.get("/konto").status_code == 200
+
+
+def test_mail_without_smtp_goes_to_the_log(app, caplog, admin):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="samrad.mail"):
+        services.send_password_reset(admin.email)
+    assert "Återställ ditt lösenord" in caplog.text and "/aterstall/" in caplog.text
