@@ -21,6 +21,8 @@ POLICY = {
     "auth.users": {ADMIN},
     "auth.invite": {ADMIN},
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
+    "organisations.create": {ADMIN},
+    "organisations.import_upload": {ADMIN},
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],
