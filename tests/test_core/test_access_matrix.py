@@ -23,6 +23,12 @@ POLICY = {
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
     "organisations.create": {ADMIN},
     "organisations.import_upload": {ADMIN},
+    "dialog.index": EVERYONE,
+    "dialog.feed": EVERYONE,
+    "dialog.manage_index": {MODERATOR, ADMIN},
+    "dialog.new_meeting": {MODERATOR, ADMIN},
+    "dialog.new_series": {MODERATOR, ADMIN},
+    "dialog.erase_person": {MODERATOR, ADMIN},
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],

@@ -1,0 +1,100 @@
+"""Documents attached to a meeting: stored outside static/, checked by content, served as attachments."""
+import io
+import os
+import secrets
+import zipfile
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from core.extensions import db
+from dialog.models import MeetingDocument
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# Detected type → (mimetype, allowed extensions). The name a person gave is only used for display.
+TYPES = {
+    "pdf": ("application/pdf", {"pdf"}),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"docx"}),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx"}),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", {"pptx"}),
+    "odt": ("application/vnd.oasis.opendocument.text", {"odt"}),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", {"ods"}),
+    "odp": ("application/vnd.oasis.opendocument.presentation", {"odp"}),
+    "ole": ("application/octet-stream", {"doc", "xls", "ppt"}),
+}
+OLE_MIMETYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
+                 "ppt": "application/vnd.ms-powerpoint"}
+
+
+class DocumentRejected(ValueError):
+    """str() is the Swedish reason shown beside the file field."""
+
+
+def upload_dir():
+    path = current_app.config.get("DIALOG_UPLOAD_DIR") or os.path.join(current_app.instance_path, "uploads",
+                                                                        "dialog")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def detect_type(data):
+    """The document type from its bytes, or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names:
+                    kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                    for key in ("odt", "ods", "odp"):
+                        if kind == TYPES[key][0]:
+                            return key
+                if "[Content_Types].xml" in names:
+                    for prefix, key in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+                        if any(n.startswith(prefix) for n in names):
+                            return key
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def store_document(meeting, file_storage, title="", public=True, user=None):
+    filename = os.path.basename((file_storage.filename or "").replace("\\", "/")).strip()[:255]
+    data = file_storage.read()
+    limit = current_app.config.get("DIALOG_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if not data:
+        raise DocumentRejected(_("Filen är tom."))
+    if len(data) > limit:
+        raise DocumentRejected(_("Filen är för stor. Största tillåtna storlek är %(mb)d MB.",
+                                 mb=limit // (1024 * 1024)))
+    kind = detect_type(data)
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if kind is None or extension not in TYPES[kind][1]:
+        raise DocumentRejected(_("Filen är inte en PDF eller ett kontorsdokument (Word, Excel, PowerPoint, "
+                                 "OpenDocument)."))
+    mimetype = OLE_MIMETYPES[extension] if kind == "ole" else TYPES[kind][0]
+    stored_name = secrets.token_hex(16) + "." + extension
+    with open(os.path.join(upload_dir(), stored_name), "wb") as out:
+        out.write(data)
+    document = MeetingDocument(meeting=meeting, title=(title or filename).strip()[:300], filename=filename,
+                               stored_name=stored_name, mimetype=mimetype, size=len(data), public=public,
+                               uploaded_by_id=getattr(user, "id", None))
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def document_path(document):
+    return os.path.join(upload_dir(), document.stored_name)
+
+
+def delete_document(document):
+    path = document_path(document)
+    db.session.delete(document)
+    db.session.commit()
+    if os.path.exists(path):
+        os.remove(path)

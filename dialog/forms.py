@@ -1,0 +1,209 @@
+"""Forms for meetings, registration, check-in, minutes, tasks, signers, documents and series."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from core.extensions import db
+from core.forms import REQUIRED, MultiCheckboxField
+from core.models import Organisation
+from dialog.models import KINDS, LEVELS, PRINCIPLES, MinutesSigner, TaskStatus
+
+DT_FORMAT = "%Y-%m-%dT%H:%M"
+BAD_DATETIME = _l("Skriv datum och tid, till exempel 2025-03-12 09:30.")
+BAD_NUMBER = _l("Skriv antalet platser som en siffra.")
+
+
+NO_ORGANISATION = _l("– Ingen organisation –")
+
+
+def organisation_choices(include_review=False, blank=NO_ORGANISATION):
+    query = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if not include_review:
+        query = query.where(Organisation.needs_review.is_(False))
+    return [(0, blank)] + [(row.id, row.name) for row in db.session.execute(query)]
+
+
+def series_choices():
+    from dialog.models import MeetingSeries
+
+    rows = db.session.execute(sa.select(MeetingSeries.id, MeetingSeries.title).order_by(MeetingSeries.title))
+    return [(0, _l("– Ingen serie –"))] + [(row.id, row.title) for row in rows]
+
+
+class SwedishDateTimeField(DateTimeLocalField):
+    """datetime-local with a Swedish message for a value that is not a date and time."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(BAD_DATETIME)) from exc
+
+
+class SwedishIntegerField(IntegerField):
+    """A whole number with a Swedish message for anything else."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(BAD_NUMBER)) from exc
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
+    kind = SelectField(_l("Typ av möte"), choices=list(KINDS.items()))
+    series_id = SelectField(_l("Serie"), coerce=int, default=0,
+                            description=_l("Möten i samma serie följer upp varandras uppgifter."))
+    description = TextAreaField(_l("Beskrivning"))
+    starts_at = SwedishDateTimeField(_l("Börjar"), format=DT_FORMAT, validators=[InputRequired(message=REQUIRED)],
+                                     description=_l("Svensk tid."))
+    ends_at = SwedishDateTimeField(_l("Slutar"), format=DT_FORMAT, validators=[InputRequired(message=REQUIRED)])
+    place = StringField(_l("Plats (adress)"), validators=[Length(max=300)])
+    online_url = URLField(_l("Länk för att delta på distans"), validators=[
+        Optional(), URL(message=_l("Skriv en hel webbadress som börjar med https://.")), Length(max=500)])
+    organiser_id = SelectField(_l("Arrangör"), coerce=int, default=0)
+    moderator = StringField(_l("Moderator"), validators=[Length(max=200)])
+    chair = StringField(_l("Ordförande"), validators=[Length(max=200)])
+    panel = TextAreaField(_l("Talare och panel"), description=_l("En person per rad."))
+    contact = TextAreaField(_l("Kontaktpersoner"))
+    capacity = SwedishIntegerField(_l("Antal platser"), validators=[Optional()],
+                            description=_l("Lämna tomt för obegränsat."))
+    registration_deadline = SwedishDateTimeField(_l("Sista anmälningsdag"), format=DT_FORMAT,
+                                                 validators=[Optional()])
+    consent_text = TextAreaField(_l("Text om samtycke"), description=_l(
+        "Visas i anmälan. Beskriv vad uppgifterna används till och hur länge de sparas."))
+    principles = MultiCheckboxField(_l("Principer som mötet bidrar till"), choices=list(PRINCIPLES.items()))
+    levels = MultiCheckboxField(_l("Nivåer av delaktighet"), choices=list(LEVELS.items()))
+    minute_taker = StringField(_l("Vid anteckningarna"), validators=[Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.series_id.choices = series_choices()
+        self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    email = EmailField(_l("E-postadress"), validators=[
+        DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, default=0,
+                                  description=_l("Välj i listan. Finns den inte, skriv namnet i nästa fält."))
+    new_organisation = StringField(_l("Organisation som inte finns i listan"), validators=[Length(max=300)],
+                                   description=_l("Vi lägger till den efter granskning."))
+    dietary_needs = TextAreaField(_l("Kost och allergier"), validators=[Length(max=1000)])
+    accessibility_needs = TextAreaField(_l("Behov av tillgänglighet"), validators=[Length(max=1000)],
+                                        description=_l("Till exempel hörslinga, tolk eller rullstolsplats."))
+    consent = BooleanField(_l("Jag godkänner att mina uppgifter sparas för mötet"))
+
+    def __init__(self, *args, require_consent=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = organisation_choices()
+        self.require_consent = require_consent
+
+    def validate_consent(self, field):
+        if self.require_consent and not field.data:
+            raise ValidationError(_l("Du behöver godkänna att uppgifterna sparas för att kunna anmäla dig."))
+
+    def validate_new_organisation(self, field):
+        if self.organisation_id.data and field.data.strip():
+            raise ValidationError(_l("Välj en organisation i listan eller skriv en ny, inte båda."))
+
+
+class UpdateRegistrationForm(RegistrationForm):
+    """A registrant changes their own registration through the personal link; the email stays."""
+
+    email = None
+    consent = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, require_consent=False, **kwargs)
+
+
+class ManualRegistrationForm(RegistrationForm):
+    """An organiser registers someone by hand (email optional)."""
+
+    email = EmailField(_l("E-postadress"), validators=[
+        Optional(), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)],
+        description=_l("Om du fyller i den skickas en bekräftelse."))
+    consent = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, require_consent=False, **kwargs)
+
+
+class WalkInForm(ManualRegistrationForm):
+    dietary_needs = None
+    accessibility_needs = None
+
+
+class AgendaItemForm(FlaskForm):
+    time_label = StringField(_l("Tid"), validators=[Length(max=20)], description=_l("Till exempel 09.30."))
+    title = StringField(_l("Punkt"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
+    responsible = StringField(_l("Ansvarig"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Beskrivning"))
+
+
+class MinutesItemForm(FlaskForm):
+    heading = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
+    body = TextAreaField(_l("Anteckningar"))
+    decisions = TextAreaField(_l("Beslut"), description=_l("Ett beslut per rad."))
+    reason = StringField(_l("Varför ändras justerade anteckningar?"), validators=[Length(max=1000)],
+                         description=_l("Behövs bara när anteckningarna redan är justerade."))
+
+
+class TaskForm(FlaskForm):
+    what = TextAreaField(_l("Vad ska göras"), validators=[DataRequired(message=REQUIRED)])
+    who = StringField(_l("Vem"), validators=[Length(max=300)])
+    due_date = DateField(_l("Klart senast"), validators=[Optional()])
+
+
+class TaskStatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=list(TaskStatus.LABELS.items()))
+
+
+class SignerForm(FlaskForm):
+    role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default="justerare")
+    name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    side = StringField(_l("Företräder"), validators=[Length(max=100)],
+                       description=_l("Till exempel ”Regionen” eller ”Organisationerna”."))
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[Length(max=300)])
+    file = FileField(_l("Fil"), validators=[FileRequired(message=_l("Välj en fil."))],
+                     description=_l("PDF, Word, Excel, PowerPoint eller OpenDocument."))
+    public = BooleanField(_l("Visa på den offentliga sidan"), default=True)
+
+
+class SeriesForm(FlaskForm):
+    title = StringField(_l("Namn på serien"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
+    description = TextAreaField(_l("Beskrivning"))
+    organiser_id = SelectField(_l("Arrangör"), coerce=int, default=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
+
+
+class EraseForm(FlaskForm):
+    email = EmailField(_l("E-postadress"), validators=[
+        DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress."))])
+
+
+class CheckinForm(FlaskForm):
+    present = HiddenField()

@@ -1,0 +1,275 @@
+"""Meetings and series: access checks, queries and the rules for saving a meeting."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+
+from core.extensions import db
+from core.models import Role, utcnow
+from dialog.models import (
+    AgendaItem,
+    FollowUpTask,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+    TaskStatus,
+)
+
+ORGANISER_ROLES = (Role.ADMIN, Role.MODERATOR)
+
+
+def can_organise(user):
+    """Organisers (moderators) and administrators plan and edit meetings."""
+    return bool(user and user.is_authenticated and user.has_role(Role.MODERATOR))
+
+
+def get_meeting_or_404(meeting_id, for_user=None, edit=False):
+    """The meeting; 404 if missing, 403 if edit is asked by someone who may not organise."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    if edit and not can_organise(for_user):
+        abort(403)
+    return meeting
+
+
+def get_series_or_404(series_id, for_user=None, edit=False):
+    series = db.session.get(MeetingSeries, series_id)
+    if series is None:
+        abort(404)
+    if edit and not can_organise(for_user):
+        abort(403)
+    return series
+
+
+def upcoming_meetings(now=None, limit=None):
+    now = now or utcnow()
+    query = (sa.select(Meeting).where(Meeting.ends_at > now, Meeting.status != MeetingStatus.CANCELLED)
+             .order_by(Meeting.starts_at))
+    if limit:
+        query = query.limit(limit)
+    return db.session.scalars(query).all()
+
+
+def past_meetings(now=None):
+    now = now or utcnow()
+    query = sa.select(Meeting).where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc())
+    return db.session.scalars(query).all()
+
+
+def cancelled_upcoming(now=None):
+    now = now or utcnow()
+    query = (sa.select(Meeting).where(Meeting.ends_at > now, Meeting.status == MeetingStatus.CANCELLED)
+             .order_by(Meeting.starts_at))
+    return db.session.scalars(query).all()
+
+
+def all_meetings():
+    return db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc())).all()
+
+
+def all_series():
+    return db.session.scalars(sa.select(MeetingSeries).order_by(MeetingSeries.title)).all()
+
+
+def active_registration_count(meeting_id):
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.REGISTERED
+        )
+    ) or 0
+
+
+def meeting_problems(data, meeting=None, now=None):
+    """The Swedish message per field for values a meeting cannot have.
+
+    data: starts_at, ends_at (naive UTC), capacity, registration_deadline (naive UTC).
+    A deadline is only refused for being past when it is new or changed: an old meeting keeps its own.
+    """
+    now = now or utcnow()
+    problems = {}
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts and ends and ends <= starts:
+        problems["ends_at"] = _("Mötet måste sluta efter att det börjar.")
+    capacity = data.get("capacity")
+    if capacity is not None:
+        if capacity < 1:
+            problems["capacity"] = _("Antalet platser måste vara minst 1, eller lämnas tomt för obegränsat.")
+        elif meeting is not None and meeting.id is not None:
+            taken = active_registration_count(meeting.id)
+            if capacity < taken:
+                problems["capacity"] = _(
+                    "Det finns redan %(count)d anmälda. Antalet platser kan inte vara färre än så.", count=taken
+                )
+    deadline = data.get("registration_deadline")
+    if deadline is not None:
+        changed = meeting is None or meeting.registration_deadline != deadline
+        if changed and deadline <= now:
+            problems["registration_deadline"] = _("Sista anmälningsdag har redan passerat. Välj en senare tid.")
+        elif starts and deadline > starts:
+            problems["registration_deadline"] = _("Sista anmälningsdag måste vara före mötets start.")
+    return problems
+
+
+MEETING_FIELDS = (
+    "title", "kind", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
+    "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
+    "principles", "levels", "minute_taker", "series_id",
+)
+
+
+def save_meeting(meeting, data, user=None, now=None):
+    """Create or update a meeting from cleaned data; raises ValueError(dict of problems)."""
+    problems = meeting_problems(data, meeting if meeting.id else None, now=now)
+    if problems:
+        raise ValueError(problems)
+    old_capacity = meeting.capacity
+    for name in MEETING_FIELDS:
+        if name in data:
+            setattr(meeting, name, data[name])
+    if meeting.id is None:
+        meeting.created_by_id = getattr(user, "id", None)
+        db.session.add(meeting)
+    db.session.flush()
+    promoted = []
+    if meeting.capacity is None or (old_capacity is not None and meeting.capacity > old_capacity):
+        from dialog.registration import promote_waiting
+
+        promoted = promote_waiting(meeting)
+    db.session.commit()
+    return promoted
+
+
+def change_status(meeting, action, now=None):
+    """Run a state change by name; the model refuses what its status does not allow."""
+    actions = {
+        "open": meeting.open_registration,
+        "close": meeting.close_registration,
+        "held": meeting.mark_held,
+        "cancel": meeting.cancel,
+        "reinstate": meeting.reinstate,
+    }
+    if action not in actions:
+        abort(400)
+    if action in ("open", "held"):
+        actions[action](now=now)
+    else:
+        actions[action]()
+    db.session.commit()
+    if action == "cancel":
+        from dialog.registration import notify_meeting_cancelled
+
+        notify_meeting_cancelled(meeting)
+
+
+def save_series(series, title, description="", organiser_id=None):
+    series.title = title
+    series.description = description
+    series.organiser_id = organiser_id
+    if series.id is None:
+        db.session.add(series)
+    db.session.commit()
+    return series
+
+
+# --- agenda ---------------------------------------------------------------------
+
+def add_agenda_item(meeting, title, time_label="", responsible="", description=""):
+    position = max((i.position for i in meeting.agenda_items), default=0) + 1
+    item = AgendaItem(meeting=meeting, title=title, time_label=time_label, responsible=responsible,
+                      description=description, position=position)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def update_agenda_item(item, title, time_label="", responsible="", description=""):
+    item.title = title
+    item.time_label = time_label
+    item.responsible = responsible
+    item.description = description
+    db.session.commit()
+    return item
+
+
+def move_agenda_item(item, direction):
+    """Swap an item with its neighbour; positions are renumbered 1..n so gaps never accumulate."""
+    items = list(item.meeting.agenda_items)
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, row in enumerate(items, start=1):
+        row.position = position
+    db.session.commit()
+
+
+def delete_agenda_item(item):
+    meeting = item.meeting
+    db.session.delete(item)
+    db.session.flush()
+    db.session.expire(meeting, ["agenda_items"])
+    for position, row in enumerate(meeting.agenda_items, start=1):
+        row.position = position
+    db.session.commit()
+
+
+# --- series follow-up -------------------------------------------------------------
+
+def open_tasks_before(meeting):
+    """Unfinished tasks of the earlier meetings of the same series: what the next meeting follows up."""
+    if meeting.series_id is None:
+        return []
+    query = (
+        sa.select(FollowUpTask)
+        .join(Meeting, FollowUpTask.meeting_id == Meeting.id)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.id != meeting.id,
+            FollowUpTask.status.in_(TaskStatus.UNFINISHED),
+        )
+        .order_by(Meeting.starts_at, FollowUpTask.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def open_tasks_of_series(series):
+    query = (
+        sa.select(FollowUpTask)
+        .join(Meeting, FollowUpTask.meeting_id == Meeting.id)
+        .where(Meeting.series_id == series.id, FollowUpTask.status.in_(TaskStatus.UNFINISHED))
+        .order_by(Meeting.starts_at, FollowUpTask.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def previous_and_next(meeting):
+    """The neighbouring meetings of the same series (None at the ends)."""
+    if meeting.series is None:
+        return None, None
+    meetings = [m for m in meeting.series.meetings if m.status != MeetingStatus.CANCELLED or m.id == meeting.id]
+    index = meetings.index(meeting)
+    before = meetings[index - 1] if index > 0 else None
+    after = meetings[index + 1] if index + 1 < len(meetings) else None
+    return before, after
+
+
+def parse_local(value: datetime | None):
+    """A Stockholm wall-clock time from a form → naive UTC."""
+    from core.timeutil import local_to_utc
+
+    return local_to_utc(value) if value else None
+
+
+def get_part_or_404(model, part_id, for_user):
+    """A row belonging to a meeting (registration, agenda item, task…), for organisers only."""
+    if not can_organise(for_user):
+        abort(403)
+    row = db.session.get(model, part_id)
+    if row is None:
+        abort(404)
+    return row

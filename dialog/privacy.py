@@ -1,0 +1,65 @@
+"""GDPR: erase a registrant's personal data on request and anonymise old registrations.
+
+The registration row stays (organisation, attendance, status), so counts per organisation and the
+annex of participating organisations stay right after erasure.
+"""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from core.extensions import db
+from core.models import utcnow
+from dialog.models import Meeting, Registration
+from dialog.registration import normalise_email
+
+
+def anonymise(registration):
+    """Blank everything that identifies the person; keep organisation, status and attendance."""
+    registration.name = ""
+    registration.email = None
+    registration.dietary_needs = ""
+    registration.accessibility_needs = ""
+    registration.link_nonce = ""
+    registration.anonymised = True
+
+
+def erase_registration(registration):
+    _free_place(registration)
+    anonymise(registration)
+    db.session.commit()
+
+
+def erase_person(email):
+    """Erase every registration held under an email address; returns how many were erased."""
+    email = normalise_email(email)
+    if not email:
+        return 0
+    rows = db.session.scalars(sa.select(Registration).where(Registration.email == email)).all()
+    for row in rows:
+        _free_place(row)
+        anonymise(row)
+    db.session.commit()
+    return len(rows)
+
+
+def _free_place(registration):
+    """An erased person will not come: their place goes to the waiting list first."""
+    if registration.is_active and registration.meeting.is_upcoming():
+        from dialog.registration import cancel_registration
+
+        cancel_registration(registration, tell_registrant=False)
+
+
+def anonymise_older_than(days, now=None):
+    """Anonymise registrations of meetings that ended more than `days` days ago; returns the count."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .join(Meeting, Registration.meeting_id == Meeting.id)
+        .where(Meeting.ends_at < cutoff, Registration.anonymised.is_(False))
+    ).all()
+    for row in rows:
+        anonymise(row)
+    db.session.commit()
+    return len(rows)

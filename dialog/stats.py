@@ -1,0 +1,88 @@
+"""Numbers: attendance per meeting, participating organisations, returning organisations, exports."""
+from collections import Counter, defaultdict
+
+from flask_babel import lazy_gettext as _l
+
+from core.models import LEGAL_FORMS, SUB_REGIONS
+from dialog.models import RegistrationStatus
+
+UNKNOWN = _l("Okänd")
+NO_REGION = _l("Ingen delregion")
+
+
+def participating_organisations(meeting):
+    """The annex: the organisations present at a meeting, with how many came from each, by name."""
+    counts = Counter()
+    orgs = {}
+    for registration in meeting.registrations:
+        if not registration.attended:
+            continue
+        label = registration.organisation_label
+        if not label:
+            continue
+        counts[label] += 1
+        orgs[label] = registration.organisation
+    return [(name, counts[name], orgs[name]) for name in sorted(counts, key=str.lower)]
+
+
+def attendance_rows(meetings):
+    """Per meeting: registered, attended and organisations present."""
+    rows = []
+    for meeting in meetings:
+        registered = sum(1 for r in meeting.registrations if r.status == RegistrationStatus.REGISTERED)
+        attended = sum(1 for r in meeting.registrations if r.attended)
+        organisations = len(participating_organisations(meeting))
+        rows.append({"meeting": meeting, "registered": registered, "attended": attended,
+                     "organisations": organisations})
+    return rows
+
+
+def _organisation_key(registration):
+    return registration.organisation_id or ("name", registration.organisation_name)
+
+
+def organisations_present(meetings):
+    """Each organisation present at any of the meetings → the set of meeting ids it came to."""
+    seen = defaultdict(set)
+    objects = {}
+    for meeting in meetings:
+        for registration in meeting.registrations:
+            if registration.attended and registration.organisation_label:
+                key = _organisation_key(registration)
+                seen[key].add(meeting.id)
+                objects[key] = registration
+    return seen, objects
+
+
+def by_legal_form_and_region(meetings):
+    seen, objects = organisations_present(meetings)
+    forms, regions = Counter(), Counter()
+    for key in seen:
+        org = objects[key].organisation
+        forms[str(LEGAL_FORMS.get(org.legal_form, org.legal_form)) if org else str(UNKNOWN)] += 1
+        region = org.sub_region if org else None
+        regions[str(SUB_REGIONS.get(region, region)) if region else str(NO_REGION)] += 1
+    return forms, regions
+
+
+def returning_organisations(meetings):
+    """How many organisations came to 1, 2, 3… meetings of the given meetings."""
+    seen, _ = organisations_present(meetings)
+    return Counter(len(ids) for ids in seen.values())
+
+
+def organisation_table(meetings):
+    """Rows for export: organisation, legal form, sub-region, and attendance per meeting."""
+    seen, objects = organisations_present(meetings)
+    rows = []
+    for key, ids in seen.items():
+        registration = objects[key]
+        org = registration.organisation
+        rows.append([
+            registration.organisation_label,
+            str(LEGAL_FORMS.get(org.legal_form, org.legal_form)) if org else "",
+            str(SUB_REGIONS.get(org.sub_region, org.sub_region)) if org and org.sub_region else "",
+            len(ids),
+            *[("x" if m.id in ids else "") for m in meetings],
+        ])
+    return sorted(rows, key=lambda r: str(r[0]).lower())

@@ -1,0 +1,157 @@
+"""Public pages: upcoming and past meetings, one page per meeting, registration and iCalendar."""
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.extensions import db, limiter
+from core.models import utcnow
+from dialog import meetings as svc
+from dialog import registration as reg_svc
+from dialog.calendar import calendar_bytes, meeting_ics
+from dialog.documents import document_path
+from dialog.forms import RegistrationForm, UpdateRegistrationForm
+from dialog.models import MeetingDocument, MeetingStateError, RegistrationStatus
+from dialog.stats import participating_organisations
+from dialog.views import bp
+
+
+def _register_limit():
+    return current_app.config.get("DIALOG_REGISTER_LIMIT", "20 per minute")
+
+
+@bp.route("/")
+def index():
+    now = utcnow()
+    return render_template("dialog/index.html", upcoming=svc.upcoming_meetings(now),
+                           past=svc.past_meetings(now), cancelled=svc.cancelled_upcoming(now),
+                           can_organise=svc.can_organise(current_user))
+
+
+@bp.route("/<int:meeting_id>")
+def meeting(meeting_id):
+    meeting = svc.get_meeting_or_404(meeting_id)
+    before, after = svc.previous_and_next(meeting)
+    documents = [d for d in meeting.documents if d.public]
+    return render_template(
+        "dialog/meeting.html", meeting=meeting, carried_tasks=svc.open_tasks_before(meeting),
+        previous_meeting=before, next_meeting=after, documents=documents,
+        annex=participating_organisations(meeting) if meeting.status == "held" else [],
+        registration_open=meeting.registration_is_open(), can_organise=svc.can_organise(current_user),
+    )
+
+
+@bp.route("/<int:meeting_id>/dagordning")
+def agenda_print(meeting_id):
+    meeting = svc.get_meeting_or_404(meeting_id)
+    return render_template("dialog/agenda_print.html", meeting=meeting)
+
+
+@bp.route("/<int:meeting_id>/anmalan", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register(meeting_id):
+    meeting = svc.get_meeting_or_404(meeting_id)
+    if not meeting.registration_is_open():
+        return render_template("dialog/register_closed.html", meeting=meeting), 200
+    form = RegistrationForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        # A respondent registers for their own organisation: start from what the account knows.
+        form.name.data = current_user.name
+        form.email.data = current_user.email
+        if current_user.organisations:
+            form.organisation_id.data = current_user.organisations[0].id
+    if form.validate_on_submit():
+        try:
+            registration, outcome = reg_svc.register(
+                meeting, form.name.data, form.email.data, organisation_id=form.organisation_id.data or None,
+                new_organisation=form.new_organisation.data, dietary_needs=form.dietary_needs.data,
+                accessibility_needs=form.accessibility_needs.data, consent=form.consent.data,
+            )
+        except MeetingStateError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("dialog.meeting", meeting_id=meeting.id))
+        return render_template("dialog/registered.html", meeting=meeting, outcome=outcome,
+                               email=form.email.data.strip().lower())
+    return render_template("dialog/register.html", meeting=meeting, form=form)
+
+
+def _registration_for_token(token):
+    registration = reg_svc.registration_from_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/anmalan/<token>", methods=["GET", "POST"])
+def my_registration(token):
+    """The personal page of a registration: the signed link is the only key."""
+    registration = _registration_for_token(token)
+    meeting = registration.meeting
+    form = UpdateRegistrationForm(obj=registration)
+    if request.method == "GET":
+        form.organisation_id.data = registration.organisation_id or 0
+    editable = registration.is_active and meeting.is_upcoming()
+    if editable and form.validate_on_submit():
+        reg_svc.update_registration(
+            registration, form.name.data, organisation_id=form.organisation_id.data or None,
+            new_organisation=form.new_organisation.data, dietary_needs=form.dietary_needs.data,
+            accessibility_needs=form.accessibility_needs.data,
+        )
+        flash(_("Din anmälan är uppdaterad."), "success")
+        return redirect(url_for("dialog.my_registration", token=token))
+    return render_template("dialog/my_registration.html", registration=registration, meeting=meeting,
+                           form=form, token=token, editable=editable)
+
+
+@bp.route("/anmalan/<token>/avboka", methods=["POST"])
+def cancel_own(token):
+    from core.forms import EmptyForm
+
+    registration = _registration_for_token(token)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if registration.status == RegistrationStatus.CANCELLED:
+        flash(_("Anmälan var redan avbokad."), "info")
+    elif not registration.meeting.is_upcoming():
+        flash(_("Mötet har redan varit och kan inte avbokas."), "error")
+    else:
+        reg_svc.cancel_registration(registration)
+        flash(_("Din anmälan är avbokad. Välkommen tillbaka en annan gång!"), "success")
+    return redirect(url_for("dialog.my_registration", token=token))
+
+
+@bp.route("/<int:meeting_id>/mote.ics")
+def meeting_calendar(meeting_id):
+    meeting = svc.get_meeting_or_404(meeting_id)
+    return Response(meeting_ics(meeting), mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="mote-{meeting.id}.ics"'})
+
+
+@bp.route("/kalender.ics")
+def feed():
+    meetings = svc.upcoming_meetings() + svc.cancelled_upcoming()
+    body = calendar_bytes(meetings, name=_("Samråd – kommande möten"))
+    return Response(body, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="samrad-moten.ics"'})
+
+
+@bp.route("/serier/<int:series_id>")
+def series(series_id):
+    series = svc.get_series_or_404(series_id)
+    from dialog.stats import attendance_rows
+
+    return render_template("dialog/series.html", series=series, rows=attendance_rows(series.meetings),
+                           open_tasks=svc.open_tasks_of_series(series), can_organise=svc.can_organise(current_user))
+
+
+@bp.route("/<int:meeting_id>/dokument/<int:document_id>")
+def document(meeting_id, document_id):
+    """Documents are files on disk outside static/: served only after the access check."""
+    meeting = svc.get_meeting_or_404(meeting_id)
+    doc = db.session.get(MeetingDocument, document_id)
+    if doc is None or doc.meeting_id != meeting.id:
+        abort(404)
+    if not doc.public and not svc.can_organise(current_user):
+        abort(404)
+    return send_file(document_path(doc), mimetype=doc.mimetype, as_attachment=True,
+                     download_name=doc.filename, max_age=0)

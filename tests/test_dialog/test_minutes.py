@@ -1,0 +1,97 @@
+"""Minutes, decisions, approval by the signers, revisions after approval, tasks carried over in a series."""
+from datetime import date, timedelta
+
+import pytest
+
+from core.models import utcnow
+from dialog import minutes as svc
+from dialog.meetings import add_agenda_item, open_tasks_before, open_tasks_of_series
+from dialog.models import MeetingStateError, MeetingStatus, TaskStatus
+
+
+def test_minutes_from_agenda_and_decisions(make_meeting):
+    meeting = make_meeting()
+    add_agenda_item(meeting, "Inledning")
+    add_agenda_item(meeting, "Fortsättning framåt?")
+    svc.start_from_agenda(meeting)
+    svc.start_from_agenda(meeting)  # idempotent: one minutes item per agenda item
+    assert [m.heading for m in meeting.minutes_items] == ["Inledning", "Fortsättning framåt?"]
+    item = meeting.minutes_items[1]
+    svc.save_minutes_item(item, "Fortsättning framåt?", "Samsyn råder.", "Tre personer får uppdraget\n\n Nästa möte ")
+    assert [d.text for d in item.decisions] == ["Tre personer får uppdraget", "Nästa möte"]
+    assert "Beslut: Nästa möte" in svc.minutes_text(meeting)
+    assert meeting.revisions == []  # not approved yet: no revision kept
+
+
+def _approved(meeting):
+    svc.add_minutes_item(meeting, "Inledning", "Text före.")
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth Ehne Jangehammar")
+    public = svc.add_signer(meeting, "justerare", "Malin Berglund", "Landstinget")
+    civil = svc.add_signer(meeting, "justerare", "Leif Tyrén", "Organisationerna")
+    assert svc.approve(taker) is False
+    assert svc.approve(public) is False
+    assert meeting.minutes_approved_at is None
+    assert "Leif Tyrén" in " ".join(svc.approval_missing(meeting))
+    assert svc.approve(civil) is True
+    return meeting
+
+
+def test_approval_needs_taker_and_every_justerare(make_meeting):
+    meeting = _approved(make_meeting(days=-1, status=MeetingStatus.HELD))
+    assert meeting.minutes_published
+    with pytest.raises(MeetingStateError, match="redan justerade"):
+        svc.add_signer(meeting, "justerare", "Sen Person")
+
+
+def test_approval_refused_without_a_justerare_or_minutes(make_meeting):
+    meeting = make_meeting()
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth")
+    with pytest.raises(MeetingStateError, match="inga anteckningar"):
+        svc.approve(taker)
+    svc.add_minutes_item(meeting, "Punkt", "Text")
+    assert svc.approve(taker) is False  # approved by the taker, but no justerare yet
+    assert meeting.minutes_approved_at is None
+    with pytest.raises(MeetingStateError, match="redan godkänt"):
+        svc.approve(taker)
+
+
+def test_changes_after_approval_are_kept_as_revisions(make_meeting, moderator):
+    meeting = _approved(make_meeting(days=-1, status=MeetingStatus.HELD))
+    item = meeting.minutes_items[0]
+    with pytest.raises(MeetingStateError, match="varför"):
+        svc.save_minutes_item(item, "Inledning", "Text efter.", user=moderator)
+    svc.save_minutes_item(item, "Inledning", "Text efter.", user=moderator, reason="Rättat ett namn")
+    assert len(meeting.revisions) == 1
+    revision = meeting.revisions[0]
+    assert "Text före." in revision.previous_text and "Text efter." in revision.new_text
+    assert revision.reason == "Rättat ett namn" and revision.changed_by_id == moderator.id
+    # Saving the same text again is not a change.
+    svc.save_minutes_item(item, "Inledning", "Text efter.", user=moderator, reason="Inget")
+    assert len(meeting.revisions) == 1
+    svc.delete_minutes_item(item, user=moderator, reason="Dubblett")
+    assert len(meeting.revisions) == 2
+
+
+def test_tasks_carry_over_to_the_next_meeting_in_the_series(make_meeting, make_series):
+    series = make_series()
+    first = make_meeting(days=-60, status=MeetingStatus.HELD, series=series)
+    second = make_meeting(days=-30, status=MeetingStatus.HELD, series=series)
+    third = make_meeting(days=10, series=series)
+    other = make_meeting(days=20)
+    proposal = svc.add_task(first, "Arbeta fram förslag till nästa möte", "Bosse Dalbo, Monica Ekström, Monika Ståhl",
+                            date.today() + timedelta(days=20))
+    done = svc.add_task(first, "Boka lokal", "Anders")
+    svc.set_task_status(done, TaskStatus.DONE)
+    later = svc.add_task(second, "Föra upp ärendet politiskt", "Demokratiberedningen")
+    assert open_tasks_before(first) == []
+    assert open_tasks_before(second) == [proposal]
+    assert open_tasks_before(third) == [proposal, later]
+    assert open_tasks_before(other) == []
+    assert open_tasks_of_series(series) == [proposal, later]
+    svc.set_task_status(proposal, TaskStatus.STARTED)
+    assert proposal in open_tasks_before(third)
+    svc.set_task_status(proposal, TaskStatus.DONE)
+    assert proposal.done_at is not None and proposal.done_at <= utcnow()
+    assert open_tasks_before(third) == [later]
+    with pytest.raises(MeetingStateError):
+        proposal.set_status("okänd")
