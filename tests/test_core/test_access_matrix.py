@@ -29,6 +29,10 @@ POLICY = {
     "dialog.new_meeting": {MODERATOR, ADMIN},
     "dialog.new_series": {MODERATOR, ADMIN},
     "dialog.erase_person": {MODERATOR, ADMIN},
+    "remiss.index": LOGGED_IN,
+    "remiss.create": {SKRIVARGRUPP, ADMIN},
+    "remiss.fresh_csrf": EVERYONE,
+    "remiss.logged_in_again": LOGGED_IN,
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],

@@ -1,0 +1,129 @@
+"""One lookup helper per remiss resource: each checks who asks, so no view forgets it."""
+import sqlalchemy as sa
+from flask import abort
+
+from core.extensions import db
+from core.models import Role
+from surveys.remiss.models import (
+    InvitedBody,
+    Remiss,
+    RemissAnswer,
+    RemissAttachment,
+    RemissStatus,
+    SectionAnswer,
+)
+
+
+def _authenticated(user):
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def can_create(user):
+    return _authenticated(user) and user.has_role(Role.SKRIVARGRUPP)
+
+
+def invited_org_ids(remiss):
+    return set(db.session.scalars(
+        sa.select(InvitedBody.organisation_id).where(
+            InvitedBody.remiss_id == remiss.id, InvitedBody.organisation_id.is_not(None), InvitedBody.invited)
+    ))
+
+
+def answerable_org_ids(remiss, user):
+    """The user's organisations that may answer this remiss (invited, or any if uninvited answers are allowed)."""
+    if not _authenticated(user) or remiss.status == RemissStatus.DRAFT:
+        return set()
+    mine = user.organisation_ids
+    if remiss.allow_uninvited:
+        return mine
+    return mine & invited_org_ids(remiss)
+
+
+def can_view_remiss(remiss, user):
+    if remiss.is_drafter(user):
+        return True
+    if remiss.status == RemissStatus.DRAFT:
+        return False
+    return remiss.is_published() or bool(answerable_org_ids(remiss, user))
+
+
+def get_remiss_or_404(remiss_id, for_user, drafter=False):
+    """The remiss if the user may see it (drafter=True: only its drafting group and administrators)."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None:
+        abort(404)
+    if drafter:
+        if not remiss.is_drafter(for_user):
+            abort(404 if not _authenticated(for_user) or remiss.status == RemissStatus.DRAFT else 403)
+        return remiss
+    if not can_view_remiss(remiss, for_user):
+        abort(404)
+    return remiss
+
+
+def get_public_remiss_or_404(remiss_id):
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not remiss.is_published():
+        abort(404)
+    return remiss
+
+
+def check_answering_org(remiss, organisation_id, for_user):
+    """The respondent must belong to the organisation, and it must be allowed to answer."""
+    if not _authenticated(for_user) or organisation_id not in for_user.organisation_ids:
+        abort(404)
+    if organisation_id not in answerable_org_ids(remiss, for_user):
+        abort(403)
+
+
+def get_own_answer_or_404(remiss_id, organisation_id, for_user):
+    """(remiss, answer or None) for a member of the organisation; others get 404."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or remiss.status == RemissStatus.DRAFT:
+        abort(404)
+    check_answering_org(remiss, organisation_id, for_user)
+    answer = db.session.scalar(sa.select(RemissAnswer).where(
+        RemissAnswer.remiss_id == remiss.id, RemissAnswer.organisation_id == organisation_id))
+    return remiss, answer
+
+
+def get_answer_for_review_or_404(remiss, answer_id, for_user):
+    """A submitted answer, for the remiss's drafting group; also its own organisation's members."""
+    answer = db.session.get(RemissAnswer, answer_id)
+    if answer is None or answer.remiss_id != remiss.id:
+        abort(404)
+    if remiss.is_drafter(for_user):
+        return answer
+    if _authenticated(for_user) and answer.organisation_id in for_user.organisation_ids:
+        return answer
+    abort(404)
+
+
+def get_section_answer_for_drafter_or_404(remiss, section_answer_id, for_user):
+    if not remiss.is_drafter(for_user):
+        abort(404)
+    row = db.session.get(SectionAnswer, section_answer_id)
+    if row is None or row.answer.remiss_id != remiss.id:
+        abort(404)
+    return row
+
+
+def get_attachment_or_404(remiss_id, attachment_id, for_user):
+    """A remiss PDF for whoever sees the remiss; an answer's PDF for its organisation, the drafting group,
+    or the public once the answer is published."""
+    remiss = db.session.get(Remiss, remiss_id)
+    att = db.session.get(RemissAttachment, attachment_id)
+    if remiss is None or att is None or att.remiss_id != remiss.id:
+        abort(404)
+    if att.answer_id is None:
+        if not can_view_remiss(remiss, for_user):
+            abort(404)
+        return att
+    answer = db.session.get(RemissAnswer, att.answer_id)
+    if remiss.is_drafter(for_user):
+        return att
+    if _authenticated(for_user) and answer.organisation_id in for_user.organisation_ids:
+        return att
+    if remiss.is_published() and answer.is_public:
+        return att
+    abort(404)

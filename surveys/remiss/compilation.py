@@ -1,0 +1,195 @@
+"""The remissammanställning: per section positions and marked points, who was invited and who answered;
+and the rows of its XLSX/CSV exports and of the public CSV."""
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from core.extensions import db
+from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation
+from core.timeutil import utc_to_local
+from surveys.remiss.models import (
+    POSITIONS,
+    CommentTag,
+    InvitedBody,
+    KeyQuote,
+    RemissAnswer,
+    SectionAnswer,
+)
+from surveys.remiss.review import section_position_counts
+
+
+def position_labels():
+    """The labels translated once: evaluating a lazy string per row costs more than the row itself."""
+    return {code: str(label) for code, label in POSITIONS.items()}
+
+
+def _local(value):
+    local = utc_to_local(value)
+    return local.replace(tzinfo=None, microsecond=0) if local else None
+
+
+def bodies(remiss):
+    return db.session.scalars(
+        sa.select(InvitedBody).outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
+        .options(selectinload(InvitedBody.organisation))
+        .where(InvitedBody.remiss_id == remiss.id)
+        .order_by(InvitedBody.invited.desc(), sa.func.coalesce(Organisation.name, InvitedBody.email))
+    ).all()
+
+
+def quotes_by_section(remiss):
+    rows = db.session.execute(
+        sa.select(KeyQuote, SectionAnswer.section_id, Organisation.name)
+        .join(SectionAnswer, SectionAnswer.id == KeyQuote.section_answer_id)
+        .join(RemissAnswer, RemissAnswer.id == SectionAnswer.answer_id)
+        .join(Organisation, Organisation.id == RemissAnswer.organisation_id)
+        .where(RemissAnswer.remiss_id == remiss.id)
+        .order_by(SectionAnswer.section_id, Organisation.name, KeyQuote.id)
+    ).all()
+    out = defaultdict(list)
+    for quote, section_id, org in rows:
+        out[section_id].append({"quote": quote, "organisation": org})
+    return out
+
+
+def compilation(remiss):
+    counts = section_position_counts(remiss)
+    quotes = quotes_by_section(remiss)
+    sections = [
+        {"section": s, "counts": [(str(POSITIONS[p]), counts[s.id].get(p, 0)) for p in POSITIONS],
+         "total": sum(counts[s.id].values()), "quotes": quotes.get(s.id, [])}
+        for s in remiss.sections
+    ]
+    return {"sections": sections, "bodies": bodies(remiss)}
+
+
+def _answers_rows(remiss, public_only=False):
+    stmt = (
+        sa.select(RemissAnswer, Organisation, InvitedBody.invited)
+        .join(Organisation, Organisation.id == RemissAnswer.organisation_id)
+        .outerjoin(InvitedBody, sa.and_(InvitedBody.remiss_id == RemissAnswer.remiss_id,
+                                        InvitedBody.organisation_id == RemissAnswer.organisation_id))
+        .where(RemissAnswer.remiss_id == remiss.id, RemissAnswer.submitted_at.is_not(None))
+        .order_by(Organisation.name)
+    )
+    rows = db.session.execute(stmt).all()
+    if public_only:
+        rows = [r for r in rows if r[0].is_public]
+    return rows
+
+
+def _section_rows(remiss, answer_ids):
+    """Submitted section comments, with tags, in section then organisation order."""
+    if not answer_ids:
+        return []
+    tag_rows = db.session.execute(
+        sa.select(CommentTag.section_answer_id, CommentTag.tag)
+        .join(SectionAnswer, SectionAnswer.id == CommentTag.section_answer_id)
+        .join(RemissAnswer, RemissAnswer.id == SectionAnswer.answer_id)
+        .where(RemissAnswer.remiss_id == remiss.id)
+    ).all()
+    tags = defaultdict(list)
+    for sa_id, tag in tag_rows:
+        tags[sa_id].append(tag)
+    # Long texts come from one table only; section numbers and organisation names are joined here from
+    # small lookups, and sorted here rather than by the database, which would carry the texts through its sort.
+    orgs = dict(db.session.execute(
+        sa.select(RemissAnswer.id, Organisation.name).join(Organisation, Organisation.id == RemissAnswer.organisation_id)
+        .where(RemissAnswer.id.in_(answer_ids))).all())
+    sections = {s.id: (s.number, s.heading) for s in remiss.sections}
+    stmt = (
+        sa.select(SectionAnswer.id, SectionAnswer.answer_id, SectionAnswer.section_id, SectionAnswer.final_position,
+                  SectionAnswer.final_comment, SectionAnswer.final_wording)
+        .where(SectionAnswer.answer_id.in_(sa.select(RemissAnswer.id).where(RemissAnswer.remiss_id == remiss.id)),
+               SectionAnswer.has_final.is_(True))
+    )
+    rows = sorted(
+        ((sa_id, aid, *sections[sid], orgs[aid], pos, comment, wording)
+         for sa_id, aid, sid, pos, comment, wording in db.session.execute(stmt) if aid in orgs),
+        key=lambda r: (r[2], r[4], r[0]))
+    labels = position_labels()
+    return [(num, heading, org, labels.get(pos, ""), comment, wording,
+             ", ".join(sorted(tags[sa_id])) if sa_id in tags else "")
+            for sa_id, _aid, num, heading, org, pos, comment, wording in rows]
+
+
+def answer_header():
+    return [_("Organisation"), _("Juridisk form"), _("Delregion"), _("Inbjuden"), _("Ställningstagande"),
+            _("Beslutat av"), _("Undertecknat av"), _("Inskickat"), _("Allmän kommentar")]
+
+
+def section_header():
+    return [_("Avsnitt"), _("Rubrik"), _("Organisation"), _("Ställningstagande"), _("Kommentar"),
+            _("Förslag till ny lydelse"), _("Teman")]
+
+
+def _answer_row(answer, org, invited):
+    return [org.name, str(LEGAL_FORMS.get(org.legal_form, org.legal_form)), str(SUB_REGIONS.get(org.sub_region, "")),
+            bool(invited), str(POSITIONS.get(answer.final_position, "")), answer.final_decided_by,
+            answer.final_signatory, _local(answer.submitted_at), answer.final_general_comment]
+
+
+def export_sheets(remiss):
+    answers = _answers_rows(remiss)
+    answer_rows = [_answer_row(a, o, inv) for a, o, inv in answers]
+    section_rows = _section_rows(remiss, [a.id for a, _o, _i in answers])
+    quotes = quotes_by_section(remiss)
+    quote_rows = []
+    for s in remiss.sections:
+        for q in quotes.get(s.id, []):
+            quote_rows.append([s.number, s.heading, q["organisation"], q["quote"].text,
+                               str(q["quote"].handling_label), q["quote"].handling_reason])
+    body_rows = [[b.display_name, b.email or "", bool(b.invited), str(b.status_label), _local(b.extension_until)]
+                 for b in bodies(remiss)]
+    return [
+        (_("Svar"), answer_header(), answer_rows),
+        (_("Per avsnitt"), section_header(), section_rows),
+        (_("Synpunkter"), [_("Avsnitt"), _("Rubrik"), _("Organisation"), _("Citat"), _("Hantering"),
+                           _("Motivering")], quote_rows),
+        (_("Remissinstanser"), [_("Remissinstans"), _("E-post"), _("Inbjuden"), _("Status"), _("Förlängt till")],
+         body_rows),
+    ]
+
+
+def csv_rows(remiss, public_only=False):
+    """One flat table: the general comment as section 0, then every section comment."""
+    answers = _answers_rows(remiss, public_only=public_only)
+    rows = [[0, _("Övergripande"), o.name, str(POSITIONS.get(a.final_position, "")), a.final_general_comment, "",
+             ""] for a, o, _i in answers]
+    rows.extend(list(r) for r in _section_rows(remiss, [a.id for a, _o, _i in answers]))
+    if public_only:
+        rows = [r[:6] for r in rows]
+        return section_header()[:6], rows
+    return section_header(), rows
+
+
+def public_answers(remiss):
+    """Published answers with their section comments, for the public page."""
+    answers = [a for a, _o, _i in _answers_rows(remiss, public_only=True)]
+    if not answers:
+        return []
+    rows = db.session.scalars(
+        sa.select(SectionAnswer).where(SectionAnswer.answer_id.in_([a.id for a in answers]),
+                                       SectionAnswer.has_final.is_(True))
+    ).all()
+    by_answer = defaultdict(list)
+    numbers = {s.id: s for s in remiss.sections}
+    for row in rows:
+        by_answer[row.answer_id].append(row)
+    for rows_ in by_answer.values():
+        rows_.sort(key=lambda r: numbers[r.section_id].number)
+    return [{"answer": a, "sections": [(numbers[r.section_id], r) for r in by_answer[a.id]]} for a in answers]
+
+
+def public_points(remiss):
+    """[(section, [{quote, organisation}])] for the published answers only."""
+    public_ids = {a.id for a, _o, _i in _answers_rows(remiss, public_only=True)}
+    by_section = quotes_by_section(remiss)
+    out = []
+    for s in remiss.sections:
+        items = [q for q in by_section.get(s.id, []) if q["quote"].section_answer.answer_id in public_ids]
+        if items:
+            out.append((s, items))
+    return out

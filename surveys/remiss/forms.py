@@ -1,0 +1,93 @@
+"""Forms of the remiss pages (the answer editor's per-section fields are read from the request directly)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from core.forms import REQUIRED, MultiCheckboxField
+from core.models import LEGAL_FORMS, SUB_REGIONS
+from surveys.remiss.models import HANDLINGS
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATE_MESSAGE = _l("Skriv datum och tid, till exempel 2025-03-31 16:00.")
+
+
+class RemissForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    diarienummer = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=60)],
+                               description=_l("Till exempel RS 767-2011."))
+    description = TextAreaField(_l("Beskrivning"), render_kw={"rows": 5},
+                                description=_l("Vad remissen gäller och vad ni vill ha synpunkter på."))
+    opens_at = DateTimeLocalField(_l("Öppnar"), format=DATETIME_FORMAT,
+                                  validators=[DataRequired(DATE_MESSAGE)])
+    deadline = DateTimeLocalField(_l("Svarsdatum"), format=DATETIME_FORMAT,
+                                  validators=[DataRequired(DATE_MESSAGE)],
+                                  description=_l("Sista dag och tid för svar (svensk tid)."))
+    drafters = MultiCheckboxField(_l("Skrivargrupp"), coerce=int)
+    allow_uninvited = BooleanField(_l("Organisationer som inte är inbjudna får också svara"))
+    publish_at_deadline = BooleanField(_l("Publicera svaren automatiskt vid svarsdatum"))
+    reminder_days_before = IntegerField(
+        _l("Automatisk påminnelse (dagar före svarsdatum)"), validators=[Optional(), NumberRange(1, 60)],
+        description=_l("Lämna tomt för inga automatiska påminnelser."))
+
+    def validate_deadline(self, field):
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("Svarsdatum måste vara efter öppningsdatum."))
+
+
+class SectionForm(FlaskForm):
+    heading = StringField(_l("Rubrik"), validators=[DataRequired(_l("Avsnittet måste ha en rubrik.")),
+                                                    Length(max=300)])
+    text = TextAreaField(_l("Text"), render_kw={"rows": 8},
+                         description=_l("Markdown går bra: tom rad mellan stycken, * för punktlista."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fil med underlaget (.md, .txt eller .docx)"))
+    replace = BooleanField(_l("Ersätt befintliga avsnitt"), default=True)
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("PDF-fil (högst 10 MB)"))
+
+
+class InviteForm(FlaskForm):
+    organisations = MultiCheckboxField(_l("Organisationer"), coerce=int)
+    emails = TextAreaField(_l("Eller bjud in med e-post"), render_kw={"rows": 3},
+                           description=_l("En adress per rad."))
+
+
+class OrgFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    legal_form = SelectField(_l("Juridisk form"), choices=[("", _l("Alla"))] + list(LEGAL_FORMS.items()))
+    sub_region = SelectField(_l("Delregion"), choices=[("", _l("Alla"))] + list(SUB_REGIONS.items()))
+    q = StringField(_l("Namn innehåller"))
+
+
+class ExtensionForm(FlaskForm):
+    until = DateTimeLocalField(_l("Förlängt svarsdatum"), format=DATETIME_FORMAT, validators=[Optional()])
+
+
+class TagForm(FlaskForm):
+    tag = StringField(_l("Tema"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                      render_kw={"list": "remiss-tag-options"})
+
+
+class QuoteForm(FlaskForm):
+    text = TextAreaField(_l("Citat"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 3})
+
+
+class HandlingForm(FlaskForm):
+    handling = SelectField(_l("Hantering"), choices=[("", _l("Ej bestämt"))] + list(HANDLINGS.items()))
+    reason = TextAreaField(_l("Motivering"), render_kw={"rows": 2})
+

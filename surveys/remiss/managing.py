@@ -1,0 +1,384 @@
+"""The drafting group's writes: the remiss, its sections and attachments, invitations, reminders, status."""
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from core.extensions import db
+from core.mail import send_mail
+from core.models import Organisation, User, hash_token, utcnow
+from core.timeutil import utc_to_local
+from surveys.remiss import importing, uploads
+from surveys.remiss.models import (
+    BodyStatus,
+    InvitedBody,
+    Remiss,
+    RemissAttachment,
+    RemissError,
+    RemissSection,
+    RemissStatus,
+)
+
+FIELDS = ("title", "diarienummer", "description", "opens_at", "deadline", "allow_uninvited",
+          "publish_at_deadline", "reminder_days_before")
+
+
+def _check_dates(opens_at, deadline):
+    if opens_at is None or deadline is None:
+        raise RemissError(_("Fyll i både öppningsdatum och svarsdatum."))
+    if deadline <= opens_at:
+        raise RemissError(_("Svarsdatum måste vara efter öppningsdatum."))
+
+
+def create_remiss(user, drafters=(), **fields):
+    """A new remiss in draft; its creator is in the drafting group. Dates are naive UTC."""
+    _check_dates(fields.get("opens_at"), fields.get("deadline"))
+    if not (fields.get("title") or "").strip():
+        raise RemissError(_("Skriv en titel."))
+    remiss = Remiss(created_by_id=user.id, **{k: v for k, v in fields.items() if k in FIELDS})
+    remiss.drafters = _unique_users([user, *drafters])
+    db.session.add(remiss)
+    db.session.commit()
+    return remiss
+
+
+def _unique_users(users):
+    seen, out = set(), []
+    for u in users:
+        if u.id not in seen:
+            seen.add(u.id)
+            out.append(u)
+    return out
+
+
+def update_remiss(remiss, drafters=None, **fields):
+    _check_dates(fields.get("opens_at", remiss.opens_at), fields.get("deadline", remiss.deadline))
+    for key, value in fields.items():
+        if key in FIELDS:
+            setattr(remiss, key, value)
+    if drafters is not None:
+        remiss.drafters = _unique_users(drafters)
+    db.session.commit()
+    return remiss
+
+
+def drafter_candidates():
+    from core.models import Role, UserRole
+
+    return db.session.scalars(
+        sa.select(User).join(UserRole).where(UserRole.role.in_([Role.SKRIVARGRUPP, Role.ADMIN]), User.active)
+        .order_by(User.name).distinct()
+    ).all()
+
+
+# --- sections ---------------------------------------------------------------
+
+def _check_editable(remiss):
+    if remiss.status in (RemissStatus.CLOSED, RemissStatus.COMPILED):
+        raise RemissError(_("Remissen är stängd; avsnitten kan inte längre ändras."))
+
+
+def add_section(remiss, heading, text=""):
+    _check_editable(remiss)
+    heading = (heading or "").strip()
+    if not heading:
+        raise RemissError(_("Avsnittet måste ha en rubrik."))
+    number = max((s.number for s in remiss.sections), default=0) + 1
+    section = RemissSection(number=number, heading=heading, text=text or "")
+    remiss.sections.append(section)
+    db.session.commit()
+    return section
+
+
+def update_section(section, heading, text):
+    _check_editable(section.remiss)
+    heading = (heading or "").strip()
+    if not heading:
+        raise RemissError(_("Avsnittet måste ha en rubrik."))
+    section.heading = heading
+    section.text = text or ""
+    db.session.commit()
+
+
+def delete_section(section):
+    remiss = section.remiss
+    if remiss.status != RemissStatus.DRAFT:
+        raise RemissError(_("Avsnitt kan bara tas bort medan remissen är ett utkast."))
+    remiss.sections.remove(section)
+    db.session.flush()
+    # Renumber in two steps so the unique (remiss, number) never clashes midway.
+    for i, s in enumerate(remiss.sections, start=1):
+        s.number = -i
+    db.session.flush()
+    for s in remiss.sections:
+        s.number = -s.number
+    db.session.commit()
+
+
+def import_sections(remiss, filename, data, replace=True):
+    """Parse the file and replace (or append to) the sections in one transaction: all or nothing."""
+    if remiss.status != RemissStatus.DRAFT:
+        raise RemissError(_("Ett underlag kan bara importeras medan remissen är ett utkast."))
+    parsed = importing.parse_file(filename, data)
+    try:
+        if replace:
+            remiss.sections.clear()
+            db.session.flush()
+        start = max((s.number for s in remiss.sections), default=0)
+        for i, (heading, text) in enumerate(parsed, start=start + 1):
+            remiss.sections.append(RemissSection(number=i, heading=heading[:300], text=text))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return len(parsed)
+
+
+# --- attachments ------------------------------------------------------------
+
+def add_attachment(remiss, file_storage, user, answer=None):
+    data = uploads.read_pdf(file_storage)
+    stored = uploads.store(data)
+    att = RemissAttachment(remiss_id=remiss.id, answer_id=answer.id if answer else None,
+                           filename=uploads.clean_filename(file_storage.filename), stored_name=stored,
+                           size=len(data), uploaded_by_id=user.id)
+    db.session.add(att)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.remove(stored)
+        raise
+    return att
+
+
+def delete_attachment(att):
+    stored = att.stored_name
+    db.session.delete(att)
+    db.session.commit()
+    uploads.remove(stored)
+
+
+# --- status -----------------------------------------------------------------
+
+def change_status(remiss, action):
+    """Apply a status change; returns how many invitations were mailed (only when opening)."""
+    actions = {"open": remiss.open, "close": remiss.close, "compile": remiss.compile, "reopen": remiss.reopen}
+    if action not in actions:
+        raise RemissError(_("Okänd åtgärd."))
+    actions[action]()
+    db.session.commit()
+    # Opening sends the personal links to everyone invited while it was a draft.
+    return send_invitations(remiss) if action == "open" else 0
+
+
+def publish(remiss):
+    if remiss.status == RemissStatus.DRAFT:
+        raise RemissError(_("Ett utkast kan inte publiceras."))
+    remiss.published_at = remiss.published_at or utcnow()
+    db.session.commit()
+
+
+def unpublish(remiss):
+    remiss.published_at = None
+    remiss.publish_at_deadline = False
+    db.session.commit()
+
+
+# --- invited bodies ---------------------------------------------------------
+
+CANDIDATE_LIMIT = 300
+
+
+def filter_organisations(legal_form=None, sub_region=None, query=None, limit=CANDIDATE_LIMIT):
+    """Organisations to choose remissinstanser from (at most `limit`: the registry can be large)."""
+    stmt = (sa.select(Organisation).where(Organisation.needs_review.is_(False)).order_by(Organisation.name)
+            .limit(limit))
+    if legal_form:
+        stmt = stmt.where(Organisation.legal_form == legal_form)
+    if sub_region:
+        stmt = stmt.where(Organisation.sub_region == sub_region)
+    if query:
+        stmt = stmt.where(sa.func.lower(Organisation.name).contains(query.lower(), autoescape=True))
+    return db.session.scalars(stmt).all()
+
+
+def _new_token(body):
+    raw = secrets.token_urlsafe(24)
+    body.token_hash = hash_token(raw)
+    return raw
+
+
+def _external(endpoint, **values):
+    return url_for(endpoint, _external=True, **values)
+
+
+def _invite_mail(body, raw_token, reminder=False):
+    remiss = body.remiss
+    to = body.email or (body.organisation.contact_email if body.organisation else None)
+    if not to:
+        return False
+    link = _external("remiss.invitation", token=raw_token) if raw_token else _external("remiss.show",
+                                                                                       remiss_id=remiss.id)
+    subject = (_("Påminnelse: remiss %(title)s", title=remiss.title) if reminder
+               else _("Remiss: %(title)s", title=remiss.title))
+    body_text = render_template("surveys/remiss/email/invitation.txt", remiss=remiss, body=body, link=link,
+                                reminder=reminder, deadline=utc_to_local(body.extension_until or remiss.deadline))
+    send_mail(to, subject, body_text)
+    return True
+
+
+def invite(remiss, organisations=(), emails=()):
+    """Invite organisations and email addresses; each gets a mail with a personal link. Returns the count."""
+    # Check every address first: a typo in one must not leave the others half-saved.
+    for email in emails:
+        email = email.strip()
+        if email and ("@" not in email or "." not in email.split("@")[-1]):
+            raise RemissError(_("”%(email)s” är ingen giltig e-postadress.", email=email))
+    existing = {b.organisation_id: b for b in remiss.bodies if b.organisation_id}
+    existing_emails = {b.email.lower() for b in remiss.bodies if b.email and not b.organisation_id}
+    created = []
+    for org in organisations:
+        body = existing.get(org.id)
+        if body is not None:
+            if not body.invited:  # answered on its own; now formally invited
+                body.invited = True
+            continue
+        body = InvitedBody(remiss=remiss, organisation=org, email=org.contact_email)
+        db.session.add(body)
+        created.append(body)
+    for email in emails:
+        email = email.strip().lower()
+        if not email or email in existing_emails:
+            continue
+        with db.session.no_autoflush:
+            org = db.session.scalar(
+                sa.select(Organisation).where(sa.func.lower(Organisation.contact_email) == email))
+        if org is not None and org.id in existing:
+            continue
+        body = InvitedBody(remiss=remiss, organisation=org, email=email)
+        db.session.add(body)
+        existing_emails.add(email)
+        if org is not None:
+            existing[org.id] = body
+        created.append(body)
+    tokens = [(_new_token(b), b) for b in created]
+    db.session.commit()
+    if remiss.status == RemissStatus.OPEN:
+        for raw, body in tokens:
+            _invite_mail(body, raw)
+    return len(created)
+
+
+def send_invitations(remiss):
+    """On opening: mail every body that has not had its link yet (a new token each, the old one stops)."""
+    sent = 0
+    for body in remiss.bodies:
+        if body.invited and body.status == BodyStatus.INVITED:
+            raw = _new_token(body)
+            db.session.commit()
+            sent += _invite_mail(body, raw)
+    return sent
+
+
+def remove_body(body):
+    if body.status in (BodyStatus.ANSWERED, BodyStatus.DRAFT_SAVED):
+        raise RemissError(_("En remissinstans som har börjat svara kan inte tas bort."))
+    db.session.delete(body)
+    db.session.commit()
+
+
+def body_by_token(raw):
+    if not raw:
+        return None
+    return db.session.scalar(sa.select(InvitedBody).where(InvitedBody.token_hash == hash_token(raw)))
+
+
+def open_invitation(body):
+    if body.opened_at is None:
+        body.opened_at = utcnow()
+    body.advance(BodyStatus.OPENED)
+    db.session.commit()
+
+
+def grant_extension(body, until):
+    remiss = body.remiss
+    if until is not None and until <= remiss.deadline:
+        raise RemissError(_("Förlängningen måste gå ut efter remissens svarsdatum."))
+    body.extension_until = until
+    db.session.commit()
+
+
+def pending_bodies(remiss):
+    return [b for b in remiss.bodies if b.invited and b.status not in (BodyStatus.ANSWERED, BodyStatus.DECLINED)]
+
+
+def send_reminders(remiss, now=None):
+    """Mail every invited body that has neither answered nor declined. Returns the number of mails."""
+    if remiss.status != RemissStatus.OPEN:
+        raise RemissError(_("Påminnelser kan bara skickas medan remissen är öppen."))
+    now = now or utcnow()
+    sent = 0
+    for body in pending_bodies(remiss):
+        if _invite_mail(body, None, reminder=True):
+            body.last_reminded_at = now
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def send_due_reminders(now=None):
+    """The automatic reminders: once per day per remiss, within N days before its deadline."""
+    now = now or utcnow()
+    today = utc_to_local(now).date()
+    done = []
+    remisses = db.session.scalars(sa.select(Remiss).where(
+        Remiss.status == RemissStatus.OPEN, Remiss.reminder_days_before.is_not(None))).all()
+    for remiss in remisses:
+        if remiss.last_auto_reminder_on == today or now >= remiss.deadline:
+            continue
+        if now < remiss.deadline - timedelta(days=remiss.reminder_days_before):
+            continue
+        sent = send_reminders(remiss, now)
+        remiss.last_auto_reminder_on = today
+        db.session.commit()
+        done.append((remiss, sent))
+    return done
+
+
+def reminder_base_url():
+    return current_app.config.get("REMISS_BASE_URL") or "http://localhost:5000"
+
+
+def merge_organisations(keep, drop):
+    """Move the duplicate organisation's invitations and answers to the kept one. Where both have one for the
+    same remiss, the submitted (or further advanced) one wins and the other is removed."""
+    from surveys.remiss.models import RemissAnswer
+
+    order = BodyStatus.ORDER
+    kept_bodies = {b.remiss_id: b for b in db.session.scalars(
+        sa.select(InvitedBody).where(InvitedBody.organisation_id == keep.id))}
+    for body in db.session.scalars(sa.select(InvitedBody).where(InvitedBody.organisation_id == drop.id)).all():
+        other = kept_bodies.get(body.remiss_id)
+        if other is None:
+            body.organisation_id = keep.id
+        else:
+            if order.index(body.status) > order.index(other.status):
+                other.status = body.status
+            other.invited = other.invited or body.invited
+            db.session.delete(body)
+    kept_answers = {a.remiss_id: a for a in db.session.scalars(
+        sa.select(RemissAnswer).where(RemissAnswer.organisation_id == keep.id))}
+    for answer in db.session.scalars(sa.select(RemissAnswer).where(RemissAnswer.organisation_id == drop.id)).all():
+        other = kept_answers.get(answer.remiss_id)
+        if other is None:
+            answer.organisation_id = keep.id
+        elif other.submitted_at is None and answer.submitted_at is not None:
+            db.session.delete(other)
+            db.session.flush()
+            answer.organisation_id = keep.id
+        else:
+            db.session.delete(answer)
+    db.session.flush()

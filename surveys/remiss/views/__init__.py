@@ -1,0 +1,6 @@
+"""The remiss blueprint: URL rules for the drafting group, the respondents and the public."""
+from flask import Blueprint
+
+bp = Blueprint("remiss", __name__, url_prefix="/remisser")
+
+from surveys.remiss.views import answers, drafting, reading  # noqa: E402, F401  (registers the routes)

@@ -1,0 +1,350 @@
+"""The drafting group's pages: the remiss list, creating and editing, sections, attachments, invited bodies."""
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.access import role_required
+from core.extensions import db
+from core.forms import EmptyForm
+from core.models import Organisation, Role
+from core.timeutil import local_to_utc, utc_to_local_naive
+from surveys.remiss import access, answering, managing
+from surveys.remiss.forms import (
+    AttachmentForm,
+    ExtensionForm,
+    ImportForm,
+    InviteForm,
+    OrgFilterForm,
+    RemissForm,
+    SectionForm,
+)
+from surveys.remiss.models import InvitedBody, Remiss, RemissAnswer, RemissError, RemissSection, RemissStatus
+from surveys.remiss.views import bp
+from surveys.remiss.views.common import flash_error, render_markdown
+
+
+@bp.route("/")
+@login_required
+def index():
+    remisses = db.session.scalars(sa.select(Remiss).order_by(Remiss.deadline.desc())).all()
+    drafting = [r for r in remisses if r.is_drafter(current_user)]
+    answering = []
+    for r in remisses:
+        if r in drafting or r.status == RemissStatus.DRAFT:
+            continue
+        orgs = access.answerable_org_ids(r, current_user)
+        if orgs:
+            answering.append((r, [o for o in current_user.organisations if o.id in orgs]))
+    published = [r for r in remisses if r not in drafting and r.is_published()
+                 and not any(r is a for a, _o in answering)]
+    return render_template("surveys/remiss/index.html", drafting=drafting, answering=answering,
+                           published=published, can_create=access.can_create(current_user))
+
+
+def _fill_form_choices(form):
+    form.drafters.choices = [(u.id, u.display_name) for u in managing.drafter_candidates()]
+
+
+def _form_fields(form):
+    return {
+        "title": form.title.data.strip(),
+        "diarienummer": (form.diarienummer.data or "").strip(),
+        "description": form.description.data or "",
+        "opens_at": local_to_utc(form.opens_at.data),
+        "deadline": local_to_utc(form.deadline.data),
+        "allow_uninvited": form.allow_uninvited.data,
+        "publish_at_deadline": form.publish_at_deadline.data,
+        "reminder_days_before": form.reminder_days_before.data,
+    }
+
+
+def _chosen_drafters(form):
+    from core.models import User
+
+    ids = form.drafters.data or []
+    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@role_required(Role.SKRIVARGRUPP)
+def create():
+    form = RemissForm()
+    _fill_form_choices(form)
+    if request.method == "GET":
+        form.drafters.data = [current_user.id]
+    if form.validate_on_submit():
+        try:
+            remiss = managing.create_remiss(current_user, _chosen_drafters(form), **_form_fields(form))
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Remissen är skapad. Lägg nu till underlaget."), "success")
+            return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+    return render_template("surveys/remiss/form.html", form=form, remiss=None)
+
+
+@bp.route("/<int:remiss_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    form = RemissForm(obj=remiss)
+    _fill_form_choices(form)
+    if request.method == "GET":
+        form.opens_at.data = utc_to_local_naive(remiss.opens_at)
+        form.deadline.data = utc_to_local_naive(remiss.deadline)
+        form.drafters.data = [u.id for u in remiss.drafters]
+    if form.validate_on_submit():
+        try:
+            managing.update_remiss(remiss, _chosen_drafters(form) or [current_user], **_form_fields(form))
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("remiss.show", remiss_id=remiss.id))
+    return render_template("surveys/remiss/form.html", form=form, remiss=remiss)
+
+
+@bp.route("/<int:remiss_id>")
+@login_required
+def show(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user)
+    my_orgs = []
+    answerable = access.answerable_org_ids(remiss, current_user)
+    for org in current_user.organisations:
+        if org.id in answerable:
+            answer = db.session.scalar(sa.select(RemissAnswer).where(
+                RemissAnswer.remiss_id == remiss.id, RemissAnswer.organisation_id == org.id))
+            my_orgs.append({"org": org, "answer": answer, "body": answering.body_for(remiss, org.id),
+                            "accepting": answering.accepting(remiss, org.id),
+                            "deadline": answering.deadline_for(remiss, org.id)})
+    return render_template("surveys/remiss/show.html", remiss=remiss, my_orgs=my_orgs,
+                           is_drafter=remiss.is_drafter(current_user), render_markdown=render_markdown)
+
+
+@bp.route("/<int:remiss_id>/status/<action>", methods=["POST"])
+@login_required
+def change_status(remiss_id, action):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = managing.change_status(remiss, action)
+    except RemissError as exc:
+        flash_error(exc)
+    else:
+        if action == "open":
+            flash(_("Remissen är öppen. %(n)s inbjudningar skickades.", n=sent), "success")
+        else:
+            flash(_("Remissens status är nu ”%(status)s”.", status=remiss.status_label), "success")
+    return redirect(url_for("remiss.show", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/publicera", methods=["POST"])
+@login_required
+def publish(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("undo"):
+            managing.unpublish(remiss)
+            flash(_("Svaren är inte längre publicerade."), "success")
+        else:
+            managing.publish(remiss)
+            flash(_("Svaren är publicerade på remissens offentliga sida."), "success")
+    except RemissError as exc:
+        flash_error(exc)
+    return redirect(url_for("remiss.show", remiss_id=remiss.id))
+
+
+# --- sections -----------------------------------------------------------------
+
+@bp.route("/<int:remiss_id>/underlag", methods=["GET", "POST"])
+@login_required
+def sections(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    form = SectionForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            managing.add_section(remiss, form.heading.data, form.text.data)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Avsnittet är tillagt."), "success")
+            return redirect(url_for("remiss.sections", remiss_id=remiss.id) + "#new-heading")
+    return render_template("surveys/remiss/sections.html", remiss=remiss, form=form,
+                           import_form=ImportForm(prefix="imp"), attachment_form=AttachmentForm(prefix="att"),
+                           render_markdown=render_markdown)
+
+
+@bp.route("/<int:remiss_id>/underlag/import", methods=["POST"])
+@login_required
+def import_sections(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    form = ImportForm(prefix="imp")
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not upload.filename:
+            flash(_("Välj en fil att importera."), "error")
+        else:
+            try:
+                n = managing.import_sections(remiss, upload.filename, upload.read(), replace=form.replace.data)
+            except RemissError as exc:
+                flash_error(exc)
+            else:
+                flash(_("%(n)s avsnitt importerades.", n=n), "success")
+    else:
+        flash(_("Sidan var för gammal. Försök igen."), "error")
+    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+
+
+def _section_or_404(remiss, section_id):
+    section = db.session.get(RemissSection, section_id)
+    if section is None or section.remiss_id != remiss.id:
+        abort(404)
+    return section
+
+
+@bp.route("/<int:remiss_id>/underlag/<int:section_id>", methods=["GET", "POST"])
+@login_required
+def edit_section(remiss_id, section_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    section = _section_or_404(remiss, section_id)
+    form = SectionForm(obj=section)
+    if form.validate_on_submit():
+        try:
+            managing.update_section(section, form.heading.data, form.text.data)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Avsnittet är sparat."), "success")
+            return redirect(url_for("remiss.sections", remiss_id=remiss.id) + f"#section-{section.number}")
+    return render_template("surveys/remiss/section_form.html", remiss=remiss, section=section, form=form)
+
+
+@bp.route("/<int:remiss_id>/underlag/<int:section_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_section(remiss_id, section_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    section = _section_or_404(remiss, section_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            managing.delete_section(section)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Avsnittet är borttaget."), "success")
+    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/bilagor", methods=["POST"])
+@login_required
+def upload_attachment(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    form = AttachmentForm(prefix="att")
+    if form.validate_on_submit():
+        try:
+            managing.add_attachment(remiss, form.file.data, current_user)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Bilagan är uppladdad."), "success")
+    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/bilagor/<int:attachment_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_attachment(remiss_id, attachment_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    att = access.get_attachment_or_404(remiss.id, attachment_id, current_user)
+    if att.answer_id is not None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        managing.delete_attachment(att)
+        flash(_("Bilagan är borttagen."), "success")
+    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+
+
+# --- invited bodies -----------------------------------------------------------
+
+@bp.route("/<int:remiss_id>/instanser", methods=["GET", "POST"])
+@login_required
+def bodies(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    filters = OrgFilterForm(request.args)
+    candidates = managing.filter_organisations(filters.legal_form.data, filters.sub_region.data, filters.q.data)
+    already = {b.organisation_id for b in remiss.bodies if b.organisation_id and b.invited}
+    form = InviteForm()
+    form.organisations.choices = [(o.id, o.name) for o in candidates if o.id not in already]
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = form.organisations.data or []
+        orgs = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(chosen))).all() if chosen else []
+        emails = [e for e in (form.emails.data or "").replace(",", "\n").splitlines() if e.strip()]
+        try:
+            n = managing.invite(remiss, orgs, emails)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("%(n)s remissinstanser lades till.", n=n), "success")
+            return redirect(url_for("remiss.bodies", remiss_id=remiss.id, **request.args))
+    from surveys.remiss.compilation import bodies as list_bodies
+
+    return render_template("surveys/remiss/bodies.html", remiss=remiss, filters=filters, form=form,
+                           candidates=[o for o in candidates if o.id not in already],
+                           body_list=list_bodies(remiss), extension_form=ExtensionForm,
+                           truncated=len(candidates) >= managing.CANDIDATE_LIMIT)
+
+
+def _body_or_404(remiss, body_id):
+    body = db.session.get(InvitedBody, body_id)
+    if body is None or body.remiss_id != remiss.id:
+        abort(404)
+    return body
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/forlangning", methods=["POST"])
+@login_required
+def extend(remiss_id, body_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = _body_or_404(remiss, body_id)
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        try:
+            managing.grant_extension(body, local_to_utc(form.until.data))
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Svarsdatum för %(name)s är ändrat.", name=body.display_name), "success")
+    else:
+        flash(_("Skriv datum och tid, till exempel 2025-03-31 16:00."), "error")
+    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/ta-bort", methods=["POST"])
+@login_required
+def remove_body(remiss_id, body_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = _body_or_404(remiss, body_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            managing.remove_body(body)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Remissinstansen är borttagen."), "success")
+    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/paminnelser", methods=["POST"])
+@login_required
+def remind(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    if EmptyForm().validate_on_submit():
+        try:
+            n = managing.send_reminders(remiss)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("%(n)s påminnelser skickades.", n=n), "success")
+    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))

@@ -1,0 +1,211 @@
+"""Reading the answers: the drafting group's dashboard, per-section view, search, compilation and exports,
+and the public page of published answers."""
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.exports import csv_response
+from core.extensions import db
+from core.forms import EmptyForm
+from core.models import LEGAL_FORMS, SUB_REGIONS
+from surveys.remiss import access, charts, compilation, review
+from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
+from surveys.remiss.models import POSITIONS, PRINCIPLES, KeyQuote, RemissError, RemissSection
+from surveys.remiss.views import bp
+from surveys.remiss.views.common import flash_error, render_markdown
+from surveys.remiss.xlsx import xlsx_response
+
+
+@bp.route("/<int:remiss_id>/oversikt")
+@login_required
+def dashboard(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    rows = review.submitted_answers_overview(remiss)
+    return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
+                           counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
+                           section_counts=review.section_position_counts(remiss), positions=POSITIONS,
+                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS)
+
+
+@bp.route("/<int:remiss_id>/oversikt/avsnitt/<int:number>")
+@login_required
+def section_view(remiss_id, number):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    section = db.session.scalar(sa.select(RemissSection).where(RemissSection.remiss_id == remiss.id,
+                                                               RemissSection.number == number))
+    if section is None:
+        abort(404)
+    comments = review.section_comments(remiss, section)
+    tag_options = sorted(set(PRINCIPLES) | set(review.remiss_tags(remiss)), key=str.lower)
+    numbers = [s.number for s in remiss.sections]
+    i = numbers.index(number)
+    return render_template("surveys/remiss/section_view.html", remiss=remiss, section=section, comments=comments,
+                           tag_options=tag_options, render_markdown=render_markdown, positions=POSITIONS,
+                           prev_number=numbers[i - 1] if i > 0 else None,
+                           next_number=numbers[i + 1] if i + 1 < len(numbers) else None,
+                           tag_form=TagForm, quote_form=QuoteForm)
+
+
+@bp.route("/<int:remiss_id>/oversikt/sok")
+@login_required
+def search(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    q = request.args.get("q", "")
+    hits = review.search(remiss, q)
+    return render_template("surveys/remiss/search.html", remiss=remiss, q=q, hits=hits)
+
+
+@bp.route("/<int:remiss_id>/inkomna/<int:answer_id>")
+@login_required
+def answer_detail(remiss_id, answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user)
+    answer = access.get_answer_for_review_or_404(remiss, answer_id, current_user)
+    if not answer.submissions:
+        abort(404)
+    number = request.args.get("version", type=int) or answer.submissions[-1].number
+    submission = next((s for s in answer.submissions if s.number == number), None)
+    if submission is None:
+        abort(404)
+    return render_template("surveys/remiss/answer_detail.html", remiss=remiss, answer=answer,
+                           submission=submission, positions=POSITIONS, is_drafter=remiss.is_drafter(current_user))
+
+
+@bp.route("/<int:remiss_id>/inkomna/<int:answer_id>/personuppgifter", methods=["POST"])
+@login_required
+def review_personal_data(remiss_id, answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    answer = access.get_answer_for_review_or_404(remiss, answer_id, current_user)
+    if EmptyForm().validate_on_submit():
+        review.review_personal_data(answer)
+        flash(_("Svaret är granskat och kan publiceras."), "success")
+    return redirect(url_for("remiss.answer_detail", remiss_id=remiss.id, answer_id=answer.id))
+
+
+def _back_to_section(remiss, row):
+    return redirect(url_for("remiss.section_view", remiss_id=remiss.id, number=row.section.number)
+                    + f"#comment-{row.id}")
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman", methods=["POST"])
+@login_required
+def add_tag(remiss_id, section_answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    form = TagForm(prefix=f"t{row.id}")
+    if form.validate_on_submit():
+        try:
+            review.add_tag(row, form.tag.data)
+        except RemissError as exc:
+            flash_error(exc)
+    else:
+        flash(_("Skriv ett tema."), "error")
+    return _back_to_section(remiss, row)
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman/<int:tag_id>/ta-bort", methods=["POST"])
+@login_required
+def remove_tag(remiss_id, section_answer_id, tag_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    if EmptyForm().validate_on_submit():
+        review.remove_tag(row, tag_id)
+    return _back_to_section(remiss, row)
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/citat", methods=["POST"])
+@login_required
+def add_quote(remiss_id, section_answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    form = QuoteForm(prefix=f"q{row.id}")
+    if form.validate_on_submit():
+        try:
+            review.add_quote(row, form.text.data, current_user)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Citatet är markerat."), "success")
+    else:
+        flash(_("Klistra in citatet du vill markera."), "error")
+    return _back_to_section(remiss, row)
+
+
+def _quote_or_404(remiss, quote_id):
+    quote = db.session.get(KeyQuote, quote_id)
+    if quote is None or quote.section_answer.answer.remiss_id != remiss.id:
+        abort(404)
+    return quote
+
+
+@bp.route("/<int:remiss_id>/citat/<int:quote_id>/hantering", methods=["POST"])
+@login_required
+def set_handling(remiss_id, quote_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    quote = _quote_or_404(remiss, quote_id)
+    form = HandlingForm(prefix=f"h{quote.id}")
+    if form.validate_on_submit():
+        try:
+            review.set_handling(quote, form.handling.data, form.reason.data)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("Hanteringen är sparad."), "success")
+    return redirect(url_for("remiss.compilation_page", remiss_id=remiss.id) + f"#quote-{quote.id}")
+
+
+@bp.route("/<int:remiss_id>/citat/<int:quote_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_quote(remiss_id, quote_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    quote = _quote_or_404(remiss, quote_id)
+    row = quote.section_answer
+    if EmptyForm().validate_on_submit():
+        review.delete_quote(quote)
+    return _back_to_section(remiss, row)
+
+
+@bp.route("/<int:remiss_id>/sammanstallning")
+@login_required
+def compilation_page(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    return render_template("surveys/remiss/compilation.html", remiss=remiss, data=compilation.compilation(remiss),
+                           handling_form=HandlingForm, render_markdown=render_markdown)
+
+
+def _filename(remiss, ext):
+    base = "".join(ch if ch.isalnum() else "-" for ch in (remiss.diarienummer or f"remiss-{remiss.id}"))
+    return f"remissammanstallning-{base.strip('-').lower()}.{ext}"
+
+
+@bp.route("/<int:remiss_id>/sammanstallning.xlsx")
+@login_required
+def export_xlsx(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    return xlsx_response(_filename(remiss, "xlsx"), compilation.export_sheets(remiss))
+
+
+@bp.route("/<int:remiss_id>/sammanstallning.csv")
+@login_required
+def export_csv(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    header, rows = compilation.csv_rows(remiss)
+    return csv_response(_filename(remiss, "csv"), header, rows)
+
+
+# --- public -------------------------------------------------------------------
+
+@bp.route("/<int:remiss_id>/offentligt")
+def public(remiss_id):
+    remiss = access.get_public_remiss_or_404(remiss_id)
+    # Once compiled, everyone can trace what became of the points the drafting group marked.
+    points = compilation.public_points(remiss) if remiss.status == "compiled" else []
+    return render_template("surveys/remiss/public.html", remiss=remiss, points=points,
+                           answers=compilation.public_answers(remiss), render_markdown=render_markdown)
+
+
+@bp.route("/<int:remiss_id>/offentligt.csv")
+def public_csv(remiss_id):
+    remiss = access.get_public_remiss_or_404(remiss_id)
+    header, rows = compilation.csv_rows(remiss, public_only=True)
+    return csv_response(f"remissvar-{remiss.id}.csv", header, rows)

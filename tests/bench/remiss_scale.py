@@ -1,0 +1,154 @@
+"""Benchmark: a remiss with 300 invited bodies, 30 sections and 300 answers of up to 50,000 characters.
+
+Times the drafting group's dashboard, the per-section view and the XLSX export (target < 500 ms each).
+
+    .venv/bin/python tests/bench/remiss_scale.py                      # scratch SQLite under /tmp
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_remiss .venv/bin/python tests/bench/remiss_scale.py
+"""
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import sqlalchemy as sa  # noqa: E402
+
+from app import create_app  # noqa: E402
+from core.extensions import db  # noqa: E402
+from core.models import Membership, Organisation, Role, User, UserRole, utcnow  # noqa: E402
+
+N_BODIES, N_SECTIONS, N_ANSWERS, MAX_CHARS = 300, 30, 300, 50_000
+RUNS = 7
+WORDS = ("dialog långsiktighet kvalitet öppenhet insyn självständighet oberoende mångfald samverkan region "
+         "förening överenskommelse uppföljning delaktighet ideell sektor engagemang").split()
+
+
+def text(rng, n):
+    out, size = [], 0
+    while size < n:
+        w = rng.choice(WORDS)
+        out.append(w)
+        size += len(w) + 1
+    return " ".join(out)[:n]
+
+
+def build(rng):
+    from surveys.remiss.models import (
+        InvitedBody,
+        Remiss,
+        RemissAnswer,
+        RemissSection,
+        SectionAnswer,
+        remiss_drafters,
+    )
+
+    now = utcnow()
+    user = User(email="bench@example.se", name="Bench")
+    user.set_password("bench-lösenord-123")
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(UserRole(user_id=user.id, role=Role.SKRIVARGRUPP))
+    remiss = Remiss(title="Bench", diarienummer="RS 1-2026", opens_at=now - timedelta(days=30),
+                    deadline=now + timedelta(days=30), status="open")
+    db.session.add(remiss)
+    db.session.flush()
+    db.session.execute(remiss_drafters.insert().values(remiss_id=remiss.id, user_id=user.id))
+    db.session.execute(sa.insert(RemissSection), [
+        {"remiss_id": remiss.id, "number": i, "heading": f"Avsnitt {i}", "text": text(rng, 1500)}
+        for i in range(1, N_SECTIONS + 1)])
+    section_ids = db.session.scalars(sa.select(RemissSection.id).where(RemissSection.remiss_id == remiss.id)
+                                     .order_by(RemissSection.number)).all()
+    forms = ["forening", "stiftelse", "natverk", "ekonomisk_forening", "trossamfund"]
+    regions = ["goteborgsregionen", "skaraborg", "sjuharad", "fyrbodal", None]
+    db.session.execute(sa.insert(Organisation), [
+        {"name": f"Organisation {i:03d}", "legal_form": rng.choice(forms), "sub_region": rng.choice(regions),
+         "notes": "", "needs_review": False} for i in range(N_BODIES)])
+    org_ids = db.session.scalars(sa.select(Organisation.id).order_by(Organisation.id)).all()
+    db.session.execute(sa.insert(Membership), [{"user_id": user.id, "organisation_id": org_ids[0], "can_sign": True}])
+    db.session.execute(sa.insert(InvitedBody), [
+        {"remiss_id": remiss.id, "organisation_id": oid, "status": "answered", "invited": True} for oid in org_ids])
+    positions = ["tillstyrker", "tillstyrker_delvis", "avstyrker", "avstar"]
+    total_chars = 0
+    for i, oid in enumerate(org_ids[:N_ANSWERS]):
+        budget = rng.randint(MAX_CHARS // 10, MAX_CHARS)
+        general = text(rng, budget // 4)
+        pos = rng.choice(positions)
+        submitted = now - timedelta(days=rng.randint(0, 29), minutes=rng.randint(0, 1400))
+        result = db.session.execute(sa.insert(RemissAnswer).returning(RemissAnswer.id), [{
+            "remiss_id": remiss.id, "organisation_id": oid, "position": pos, "general_comment": general,
+            "final_position": pos, "final_general_comment": general, "decided_by": "Styrelsen",
+            "final_decided_by": "Styrelsen", "signatory": "", "final_signatory": "", "version": 2,
+            "submitted_version": 2, "first_submitted_at": submitted, "submitted_at": submitted}])
+        answer_id = result.scalar_one()
+        per_section = (budget - len(general)) // N_SECTIONS
+        rows = []
+        for sid in section_ids:
+            comment = text(rng, per_section)
+            rows.append({"answer_id": answer_id, "section_id": sid, "position": pos, "comment": comment,
+                         "proposed_wording": "", "final_position": pos, "final_comment": comment,
+                         "final_wording": "", "has_final": True})
+            total_chars += len(comment)
+        total_chars += len(general)
+        db.session.execute(sa.insert(SectionAnswer), rows)
+        if i % 50 == 0:
+            db.session.flush()
+    db.session.commit()
+    return remiss.id, user, total_chars
+
+
+def timed(client, url):
+    """Median and best wall time, and median CPU time of this process (robust when the machine is busy;
+    it leaves out the database server's own work)."""
+    times, cpu = [], []
+    size = 0
+    for _ in range(RUNS):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        body = response.data
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(body)
+    return statistics.median(times), min(times), statistics.median(cpu), size
+
+
+def main():
+    config = {"TESTING": True, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0000",
+              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    tmp = None
+    if not os.environ.get("DATABASE_URL"):  # else the app's config reads (and normalises) it
+        tmp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp.name}"
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        start = time.perf_counter()
+        remiss_id, user, chars = build(random.Random(4))
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"load average {load:.1f} on {os.cpu_count()} CPUs")
+        print(f"database: {db.engine.dialect.name}; built in {time.perf_counter() - start:.1f} s; "
+              f"{N_ANSWERS} answers, {chars / 1e6:.1f} M characters of comments")
+        client = app.test_client()
+        client.post("/login", data={"email": "bench@example.se", "password": "bench-lösenord-123"})
+        for label, path in [("dashboard", "/oversikt"), ("per-section view", "/oversikt/avsnitt/15"),
+                            ("XLSX export", "/sammanstallning.xlsx"), ("CSV export", "/sammanstallning.csv"),
+                            ("compilation page", "/sammanstallning")]:
+            median, best, cpu, size = timed(client, f"/remisser/{remiss_id}{path}")
+            flag = "ok" if median < 500 else "SLOW"
+            print(f"{label:18s} median {median:7.1f} ms  best {best:7.1f} ms  cpu {cpu:7.1f} ms  "
+                  f"{size / 1024:8.0f} kB  {flag}")
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    if tmp:
+        os.unlink(tmp.name)
+
+
+if __name__ == "__main__":
+    main()

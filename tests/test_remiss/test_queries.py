@@ -1,0 +1,79 @@
+"""The per-section view runs a fixed number of SQL queries however many answers there are."""
+import pytest
+import sqlalchemy as sa
+
+from core.models import Organisation
+from surveys.remiss import answering, review
+from surveys.remiss.models import CommentTag, KeyQuote, SectionAnswer
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.count += 1
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self)
+
+
+def _add_answers(db, remiss, n, start):
+    for i in range(start, start + n):
+        org = Organisation(name=f"Förening {i:03d}", legal_form="forening", sub_region="fyrbodal")
+        db.session.add(org)
+        db.session.flush()
+        answer = answering.RemissAnswer(remiss_id=remiss.id, organisation_id=org.id, final_position="tillstyrker",
+                                        submitted_at=answering.utcnow())
+        db.session.add(answer)
+        db.session.flush()
+        for s in remiss.sections:
+            row = SectionAnswer(answer_id=answer.id, section_id=s.id, final_comment=f"Kommentar {i}",
+                                has_final=True)
+            row.tags.append(CommentTag(tag="Dialog"))
+            row.quotes.append(KeyQuote(text=f"Citat {i}"))
+            db.session.add(row)
+    db.session.commit()
+
+
+def _count(client, url):
+    from core.extensions import db
+
+    with QueryCounter(db.engine) as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/oversikt/avsnitt/2", "/oversikt", "/sammanstallning"])
+def test_bounded_queries(client, auth, skrivare, make_remiss, db, path):
+    remiss = make_remiss()
+    auth.login_as(skrivare)
+    url = f"/remisser/{remiss.id}{path}"
+    _add_answers(db, remiss, 3, 0)
+    few, html = _count(client, url)
+    _add_answers(db, remiss, 30, 100)
+    many, html = _count(client, url)
+    if path.endswith("avsnitt/2"):
+        assert html.count('class="card remiss-comment"') == 33
+        assert "Citat 129" in html
+    assert many == few, f"{path}: {few} queries for 3 answers but {many} for 33"
+    assert few <= 12
+
+
+def test_section_comments_service_is_four_queries(make_remiss, db):
+    remiss = make_remiss()
+    _add_answers(db, remiss, 20, 0)
+    db.session.expire_all()
+    section = remiss.sections[0]
+    with QueryCounter(db.engine) as counter:
+        rows = review.section_comments(remiss, section)
+        for row in rows:
+            _ = (row.answer.organisation.name, [t.tag for t in row.tags], [q.text for q in row.quotes])
+    assert len(rows) == 20
+    assert counter.count <= 3
