@@ -76,6 +76,8 @@ class CopyStatementsForm(FlaskForm):
 class SessionForm(FlaskForm):
     name = StringField(_l("Namn på tillfället"), validators=[Optional(), Length(max=200)],
                        description=_l("Till exempel ”Länskonferensen 23 oktober”. Syns i resultaten."))
+    meeting = SelectField(_l("Dialogmöte eller konferens (valfritt)"), coerce=int, default=0, choices=[],
+                          description=_l("Koppla sessionen till mötet där den körs, så syns resultatet vid mötet."))
     submit = SubmitField(_l("Starta livesession"))
 
 

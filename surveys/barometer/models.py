@@ -157,8 +157,11 @@ class LiveSession(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # The dialogue meeting or conference the session was run at, if any.
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
 
     barometer: Mapped[Barometer] = relationship(back_populates="sessions")
+    meeting: Mapped["Meeting | None"] = relationship("Meeting")  # noqa: F821 - dialog.models.Meeting
     current_statement: Mapped[Statement | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 

@@ -5,6 +5,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -210,7 +211,26 @@ def generate_code():
     return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-def start_session(barometer, user, name="", code=None):
+def meeting_choices():
+    """Meetings a session can be attached to: the recent and upcoming ones, newest first."""
+    from dialog.models import Meeting
+
+    since = utcnow() - timedelta(days=60)
+    meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.starts_at >= since).order_by(Meeting.starts_at.desc()).limit(50)
+    ).all()
+    return meetings
+
+
+def sessions_for_meeting(meeting_id, public_only=False):
+    """The barometer sessions run at a meeting; public_only keeps those whose results are shown."""
+    stmt = sa.select(LiveSession).where(LiveSession.meeting_id == meeting_id).order_by(LiveSession.created_at)
+    if public_only:
+        stmt = stmt.where(LiveSession.results_shown.is_(True))
+    return db.session.scalars(stmt).all()
+
+
+def start_session(barometer, user, name="", code=None, meeting_id=None):
     if not barometer.statements:
         raise TransitionError("no_statements", _("Lägg till minst ett påstående innan du startar."))
     for _attempt in range(20):
@@ -222,7 +242,8 @@ def start_session(barometer, user, name="", code=None):
             raise TransitionError("code_taken", _("Koden används redan."))
     else:  # pragma: no cover - 31^6 codes make this practically impossible
         raise TransitionError("code_taken", _("Kunde inte skapa en ledig kod. Försök igen."))
-    session = LiveSession(barometer=barometer, name=(name or "").strip(), code=candidate, created_by=user)
+    session = LiveSession(barometer=barometer, name=(name or "").strip(), code=candidate, created_by=user,
+                          meeting_id=meeting_id or None)
     db.session.add(session)
     db.session.commit()
     return session

@@ -27,6 +27,7 @@ from core.exports import csv_response, xlsx_response
 from core.extensions import db, limiter
 from core.forms import EmptyForm
 from core.models import Role
+from core.templating import local_date
 from surveys.barometer import charts, services, streams
 from surveys.barometer.forms import (
     BackgroundQuestionForm,
@@ -126,7 +127,7 @@ def detail(barometer_id):
     barometer = get_barometer_or_404(barometer_id, current_user)
     answered = {s.id for s in barometer.statements if services.statement_has_answers(s)}
     return render_template("surveys/barometer/detail.html", barometer=barometer, answered=answered,
-                           session_form=SessionForm(), questions_locked=services.barometer_has_participants(barometer))
+                           session_form=_session_form(), questions_locked=services.barometer_has_participants(barometer))
 
 
 @bp.route("/<int:barometer_id>/redigera", methods=["GET", "POST"])
@@ -276,17 +277,28 @@ def question_delete(barometer_id, question_id):
 @moderator_required
 def session_new(barometer_id):
     barometer = get_barometer_or_404(barometer_id, current_user)
-    form = SessionForm()
+    form = _session_form()
     if form.validate_on_submit():
         try:
-            session = services.start_session(barometer, current_user, form.name.data)
+            session = services.start_session(barometer, current_user, form.name.data, meeting_id=form.meeting.data)
         except TransitionError as exc:
             flash(str(exc.message), "error")
             return redirect(url_for("barometer.detail", barometer_id=barometer.id))
         flash(_("Sessionen är startad. Deltagarna går med med koden %(code)s.", code=session.code), "success")
         return redirect(url_for("barometer.control", session_id=session.id))
-    flash(_("Namnet är för långt (högst 200 tecken)."), "error")
+    if form.meeting.errors:
+        flash(_("Välj ett möte i listan."), "error")
+    else:
+        flash(_("Namnet är för långt (högst 200 tecken)."), "error")
     return redirect(url_for("barometer.detail", barometer_id=barometer.id))
+
+
+def _session_form():
+    form = SessionForm()
+    form.meeting.choices = [(0, _("Inget möte"))] + [
+        (m.id, f"{local_date(m.starts_at)} – {m.title}") for m in services.meeting_choices()
+    ]
+    return form
 
 
 def join_url(session):
