@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from core import ratelimit
 from core.access import api_user, bearer_token
 from core.extensions import csrf, db, limiter
 from core.models import hash_token
@@ -74,8 +75,10 @@ def join(code):
 
 
 @bp.put("/live/<code>/statements/<int:statement_id>/answer")
-@limiter.limit(_limit("LIVE_ANSWER_LIMIT", "30 per 10 seconds"), key_func=token_or_ip)
+@limiter.exempt  # the hot path: limited below with one lean check on the same storage
 def answer(code, statement_id):
+    if not ratelimit.hit("LIVE_ANSWER_LIMIT", "30 per 10 seconds", "live-answer", token_or_ip()):
+        raise LiveError(429, "rate_limited", _("För många svar på kort tid. Vänta en stund och försök igen."))
     normal = services.normalise_code(code)
     if normal is None:
         raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code[:12]))
