@@ -9,13 +9,17 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from core.config import check_production, load_config
+    from core.config import ConfigError, check_production, load_config
     from core.database import engine_options
 
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
-    check_production(app.config)
+    try:
+        check_production(app.config)
+    except ConfigError as exc:
+        # One line on the console instead of a traceback: the operator has one thing to fix.
+        raise SystemExit(f"Samråd will not start: {exc}") from None
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     from core import cli, errors, extensions, mail, security

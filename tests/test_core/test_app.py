@@ -8,8 +8,25 @@ from core.config import ConfigError
 def test_production_refuses_default_secret_key(monkeypatch):
     monkeypatch.setenv("SAMRAD_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
+    with pytest.raises(SystemExit, match="SECRET_KEY"):
         create_app()
+
+
+def test_production_runs_with_a_real_secret_key(monkeypatch, database_url):
+    from core.config import normalise_database_url
+
+    monkeypatch.setenv("SAMRAD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_config_error_names_the_fix():
+    from core.config import check_production
+
+    with pytest.raises(ConfigError, match="at least 32 characters"):
+        check_production({"SAMRAD_ENV": "production", "SECRET_KEY": "short"})
 
 
 def test_healthz(client):
@@ -94,3 +111,12 @@ def test_server_error_page_in_swedish_and_json_for_api(database_url):
     response = client.get("/api/v1/boom")
     assert response.status_code == 500
     assert response.get_json()["error"] == "server_error"
+
+
+def test_seed_demo_refuses_in_production(app, runner, monkeypatch, db):
+    from core.models import User
+
+    monkeypatch.setitem(app.config, "SAMRAD_ENV", "production")
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "produktion" in result.output
+    assert db.session.query(User).count() == 0
