@@ -217,6 +217,8 @@ def seed_varmland(moderator):
     if _existing(title, series) is None:
         local_now = utc_to_local(utcnow()).replace(tzinfo=None)
         day = (local_now + timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
+        while day.weekday() >= 5:  # a dialogue meeting is held on a weekday
+            day += timedelta(days=1)
         nxt = Meeting(
             series=series, title=title, kind="dialogmote", place="Landstingshuset, Karlstad",
             description="Uppdragsgruppen presenterar sitt förslag till hur organisationerna kan bilda nätverk "

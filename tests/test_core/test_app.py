@@ -120,3 +120,9 @@ def test_seed_demo_refuses_in_production(app, runner, monkeypatch, db):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "produktion" in result.output
     assert db.session.query(User).count() == 0
+
+
+def test_lower_folds_swedish_letters_on_every_database(app, db):
+    import sqlalchemy as sa
+
+    assert db.session.scalar(sa.select(sa.func.lower("ÅÄÖ Förening"))) == "åäö förening"
