@@ -1,12 +1,12 @@
 """Documents attached to a meeting: stored outside static/, checked by content, served as attachments."""
 import io
 import os
-import secrets
 import zipfile
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from core import uploads
 from core.extensions import db
 from dialog.models import MeetingDocument
 
@@ -32,10 +32,7 @@ class DocumentRejected(ValueError):
 
 
 def upload_dir():
-    path = current_app.config.get("DIALOG_UPLOAD_DIR") or os.path.join(current_app.instance_path, "uploads",
-                                                                        "dialog")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return uploads.upload_dir("DIALOG_UPLOAD_DIR", "dialog")
 
 
 def detect_type(data):
@@ -77,9 +74,7 @@ def store_document(meeting, file_storage, title="", public=True, user=None):
         raise DocumentRejected(_("Filen är inte en PDF eller ett kontorsdokument (Word, Excel, PowerPoint, "
                                  "OpenDocument)."))
     mimetype = OLE_MIMETYPES[extension] if kind == "ole" else TYPES[kind][0]
-    stored_name = secrets.token_hex(16) + "." + extension
-    with open(os.path.join(upload_dir(), stored_name), "wb") as out:
-        out.write(data)
+    stored_name = uploads.store_bytes(upload_dir(), data, extension)
     document = MeetingDocument(meeting=meeting, title=(title or filename).strip()[:300], filename=filename,
                                stored_name=stored_name, mimetype=mimetype, size=len(data), public=public,
                                uploaded_by_id=getattr(user, "id", None))
@@ -93,8 +88,7 @@ def document_path(document):
 
 
 def delete_document(document):
-    path = document_path(document)
+    stored_name = document.stored_name
     db.session.delete(document)
     db.session.commit()
-    if os.path.exists(path):
-        os.remove(path)
+    uploads.remove_stored(upload_dir(), stored_name)

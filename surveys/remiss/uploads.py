@@ -1,20 +1,17 @@
 """PDF uploads: checked by content, stored outside static/, served only after an access check."""
 import os
-import secrets
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
 
+from core import uploads
 from surveys.remiss.models import RemissError
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
 
 def upload_dir():
-    path = current_app.config.get("REMISS_UPLOAD_DIR") or os.path.join(current_app.instance_path, "uploads",
-                                                                       "remiss")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return uploads.upload_dir("REMISS_UPLOAD_DIR", "remiss")
 
 
 def read_pdf(file_storage):
@@ -41,17 +38,11 @@ def clean_filename(name):
 
 def store(data):
     """Write the bytes under a random name; returns the stored name."""
-    stored_name = secrets.token_hex(16) + ".pdf"
-    with open(os.path.join(upload_dir(), stored_name), "wb") as fh:
-        fh.write(data)
-    return stored_name
+    return uploads.store_bytes(upload_dir(), data, "pdf")
 
 
 def remove(stored_name):
-    try:
-        os.remove(os.path.join(upload_dir(), stored_name))
-    except FileNotFoundError:
-        pass
+    uploads.remove_stored(upload_dir(), stored_name)
 
 
 def pdf_response(attachment):
