@@ -22,13 +22,10 @@ def local_datetime(value, fmt="short"):
 
 
 def local_date(value, fmt="medium"):
-    if value is None:
-        return ""
+    """A date, or the Stockholm date of a naive-UTC timestamp."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return format_datetime(value, "d MMM y" if fmt == "medium" else fmt)
-    return format_date(value, fmt)
+        return local_datetime(value, "d MMM y" if fmt == "medium" else fmt)
+    return format_date(value, fmt) if value is not None else ""
 
 
 def nav_items():
