@@ -19,9 +19,38 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def _closing(app):
+    """Buffer every response except event streams and close its iterable at once.
+
+    Werkzeug's development server closes the response iterable only after draining the socket; when the
+    browser resets the connection first (it does, navigating away), the iterable of a static file is
+    never closed and the open file turns up later as an unraisable ResourceWarning in another test.
+    """
+
+    def wsgi(environ, start_response):
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["stream"] = any(
+                k.lower() == "content-type" and v.startswith("text/event-stream") for k, v in headers
+            )
+            return start_response(status, headers, exc_info)
+
+        body = app(environ, remember)
+        if seen.get("stream"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def _server(_app):
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
