@@ -107,6 +107,10 @@ def translations():
     """Extract, update and compile the translation catalogues."""
 
 
+# The width the catalogues are kept at, so an update changes only what changed.
+PO_WIDTH = "100"
+
+
 def _pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -127,12 +131,13 @@ def translations_update(only):
         pot.parent.mkdir(parents=True, exist_ok=True)
         existing = catalogue_sources(package)
         _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-                 "-o", str(pot), *existing)
+                 "-w", PO_WIDTH, "-o", str(pot), *existing)
         po = ROOT / package / "translations" / "en" / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            _pybabel("update", "-i", str(pot), "-d", str(pot.parent), "-l", "en", "--no-fuzzy-matching")
+            _pybabel("update", "-i", str(pot), "-d", str(pot.parent), "-l", "en", "--no-fuzzy-matching",
+                     "-w", PO_WIDTH)
         else:
-            _pybabel("init", "-i", str(pot), "-d", str(pot.parent), "-l", "en")
+            _pybabel("init", "-i", str(pot), "-d", str(pot.parent), "-l", "en", "-w", PO_WIDTH)
         click.echo(f"{package}: {po.relative_to(ROOT)}")
 
 
