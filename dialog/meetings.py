@@ -219,7 +219,12 @@ def delete_agenda_item(item):
 
 # --- series follow-up -------------------------------------------------------------
 
-def open_tasks_before(meeting):
+def _published(query, published_only):
+    """Tasks come from the minutes: the public sees them only once those minutes are approved."""
+    return query.where(Meeting.minutes_approved_at.is_not(None)) if published_only else query
+
+
+def open_tasks_before(meeting, published_only=False):
     """Unfinished tasks of the earlier meetings of the same series: what the next meeting follows up."""
     if meeting.series_id is None:
         return []
@@ -234,17 +239,17 @@ def open_tasks_before(meeting):
         )
         .order_by(Meeting.starts_at, FollowUpTask.id)
     )
-    return db.session.scalars(query).all()
+    return db.session.scalars(_published(query, published_only)).all()
 
 
-def open_tasks_of_series(series):
+def open_tasks_of_series(series, published_only=False):
     query = (
         sa.select(FollowUpTask)
         .join(Meeting, FollowUpTask.meeting_id == Meeting.id)
         .where(Meeting.series_id == series.id, FollowUpTask.status.in_(TaskStatus.UNFINISHED))
         .order_by(Meeting.starts_at, FollowUpTask.id)
     )
-    return db.session.scalars(query).all()
+    return db.session.scalars(_published(query, published_only)).all()
 
 
 def previous_and_next(meeting):

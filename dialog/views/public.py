@@ -34,12 +34,14 @@ def meeting(meeting_id):
     documents = [d for d in meeting.documents if d.public]
     from surveys.barometer.services import sessions_for_meeting
 
+    organiser = svc.can_organise(current_user)
     return render_template(
-        "dialog/meeting.html", meeting=meeting, carried_tasks=svc.open_tasks_before(meeting),
+        "dialog/meeting.html", meeting=meeting,
+        carried_tasks=svc.open_tasks_before(meeting, published_only=not organiser),
         barometer_sessions=sessions_for_meeting(meeting.id, public_only=True),
         previous_meeting=before, next_meeting=after, documents=documents,
         annex=participating_organisations(meeting) if meeting.status == "held" else [],
-        registration_open=meeting.registration_is_open(), can_organise=svc.can_organise(current_user),
+        registration_open=meeting.registration_is_open(), can_organise=organiser,
     )
 
 
@@ -143,8 +145,10 @@ def series(series_id):
     series = svc.get_series_or_404(series_id)
     from dialog.stats import attendance_rows
 
+    organiser = svc.can_organise(current_user)
     return render_template("dialog/series.html", series=series, rows=attendance_rows(series.meetings),
-                           open_tasks=svc.open_tasks_of_series(series), can_organise=svc.can_organise(current_user))
+                           open_tasks=svc.open_tasks_of_series(series, published_only=not organiser),
+                           can_organise=organiser)
 
 
 @bp.route("/<int:meeting_id>/dokument/<int:document_id>")

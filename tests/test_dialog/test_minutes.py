@@ -95,3 +95,16 @@ def test_tasks_carry_over_to_the_next_meeting_in_the_series(make_meeting, make_s
     assert open_tasks_before(third) == [later]
     with pytest.raises(MeetingStateError):
         proposal.set_status("okänd")
+
+
+def test_the_public_sees_carried_tasks_only_from_approved_minutes(make_meeting, make_series):
+    series = make_series()
+    first = make_meeting(days=-60, status=MeetingStatus.HELD, series=series)
+    second = make_meeting(days=-30, status=MeetingStatus.HELD, series=series)
+    third = make_meeting(days=10, series=series)
+    approved = svc.add_task(first, "Arbeta fram förslag", "Monika Ståhl")
+    unapproved = svc.add_task(second, "Föra upp ärendet politiskt", "Demokratiberedningen")
+    first.minutes_approved_at = utcnow()
+    assert open_tasks_before(third) == [approved, unapproved]
+    assert open_tasks_before(third, published_only=True) == [approved]
+    assert open_tasks_of_series(series, published_only=True) == [approved]

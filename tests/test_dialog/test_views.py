@@ -315,16 +315,24 @@ def test_minutes_tasks_and_carry_over_over_http(client, auth, forms, moderator, 
     assert response.status_code == 400 and "Fyll i det här fältet." in response.get_data(as_text=True)
     html = client.get(f"/moten/{nxt.id}").get_data(as_text=True)
     assert "Att följa upp från tidigare möten" in html and "Arbeta fram förslag till nästa möte" in html
-    # Minutes are public only once approved.
+    assert "Anteckningarna är inte justerade: visas bara för arrangörer." in html
+    # Minutes, and the tasks they give, are public only once approved.
     assert "Samsyn råder." not in client.get(f"/moten/{first.id}").get_data(as_text=True)
+    auth.logout()
+    for url in (f"/moten/{nxt.id}", f"/moten/serier/{series.id}"):
+        assert "Arbeta fram förslag till nästa möte" not in client.get(url).get_data(as_text=True)
+    auth.login_as(moderator)
     for role, name in (("sekreterare", "Elisabeth"), ("justerare", "Malin")):
         forms.post(f"/moten/hantera/{first.id}/justerare",
                    {"signer-role": role, "signer-name": name, "signer-side": ""}, page=page)
     db.session.expire_all()
     for signer in db.session.get(Meeting, first.id).signers:
         forms.post(f"/moten/hantera/justerare/{signer.id}/godkann", {}, page=page)
+    auth.logout()
     public = client.get(f"/moten/{first.id}").get_data(as_text=True)
     assert "Samsyn råder." in public and "Tre personer får ett tillfälligt uppdrag" in public
+    following = client.get(f"/moten/{nxt.id}").get_data(as_text=True)
+    assert "Arbeta fram förslag till nästa möte" in following and "inte justerade" not in following
 
 
 def test_documents_upload_and_access(client, auth, forms, moderator, make_meeting, upload_dir, db):
