@@ -10,7 +10,7 @@ from core.models import Role
 MIN_PASSWORD = 10
 
 
-def _password_field(label):
+def password_field(label):
     return PasswordField(
         label,
         validators=[
@@ -30,7 +30,7 @@ class LoginForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    password = _password_field(_l("Nytt lösenord"))
+    password = password_field(_l("Nytt lösenord"))
     confirm = PasswordField(
         _l("Upprepa lösenordet"),
         validators=[DataRequired(message=REQUIRED), EqualTo("password", message=_l("Lösenorden är inte lika."))],

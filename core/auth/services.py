@@ -4,8 +4,9 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_login import login_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.extensions import db
@@ -15,6 +16,15 @@ from core.models import ApiToken, Membership, User, utcnow
 
 class AuthError(Exception):
     """A login refused for a reason the user may be told."""
+
+
+def start_session(user, remember=False):
+    """Log the user in with a fresh session: nothing from before survives (session fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
 
 
 def normalise_email(email):

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from core.access import role_required
 from core.auth import services
@@ -42,15 +42,6 @@ def _reset_limit():
     return current_app.config["RESET_RATE_LIMIT"]
 
 
-def _start_session(user, remember=False):
-    # A fresh session on login: nothing from before survives (session fixation).
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    login_user(user, remember=remember)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -65,7 +56,7 @@ def login():
         except services.AuthError as exc:
             error = str(exc)
         else:
-            _start_session(user, remember=form.remember.data)
+            services.start_session(user, remember=form.remember.data)
             return redirect(next_url or url_for("core.home"))
     return render_template("core/auth/login.html", form=form, error=error, next_url=next_url), (
         401 if error else 200
@@ -95,7 +86,7 @@ def account():
         user = current_user._get_current_object()
         user.set_password(form.password.data)
         db.session.commit()
-        _start_session(user)
+        services.start_session(user)
         flash(_("Ditt lösenord är ändrat."), "success")
         return redirect(url_for("auth.account"))
     tokens = db.session.scalars(
@@ -153,7 +144,7 @@ def _set_password_page(token, purpose, max_age, template):
         user.failed_logins = 0
         user.locked_until = None
         db.session.commit()
-        _start_session(user)
+        services.start_session(user)
         flash(_("Ditt lösenord är sparat. Välkommen!"), "success")
         return redirect(url_for("core.home"))
     return render_template(template, form=form, user=user)

@@ -12,8 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from core.auth.forms import SetPasswordForm
 from core.forms import REQUIRED, MultiCheckboxField
 from core.models import LEGAL_FORMS, SUB_REGIONS
+from core.organisations.forms import legal_form_choices, sub_region_choices
 from surveys.remiss.models import HANDLINGS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -91,3 +93,49 @@ class HandlingForm(FlaskForm):
     handling = SelectField(_l("Hantering"), choices=[("", _l("Ej bestämt"))] + list(HANDLINGS.items()))
     reason = TextAreaField(_l("Motivering"), render_kw={"rows": 2})
 
+
+
+class ClaimForm(SetPasswordForm):
+    """The invitation page: which organisation answers (invited by email alone) and, without an account, a new one.
+
+    Use claim_form(): it keeps only the fields the visitor's case needs.
+    """
+
+    organisation_id = SelectField(_l("Vilken organisation svarar du för?"), coerce=int, validate_choice=False)
+    org_name = StringField(_l("Organisationens namn"), validators=[Length(max=300)])
+    org_number = StringField(_l("Organisationsnummer"), description=_l("Om ni har ett: tio siffror, till exempel "
+                                                                       "802473-5832."),
+                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    legal_form = SelectField(_l("Juridisk form"), choices=legal_form_choices, default="forening",
+                             validate_choice=False)
+    sub_region = SelectField(_l("Delregion eller län"), choices=lambda: sub_region_choices(_l("Inte angiven")),
+                             validate_choice=False)
+    name = StringField(_l("Ditt namn"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                       render_kw={"autocomplete": "name"})
+
+    ORGANISATION_FIELDS = ("org_name", "org_number", "legal_form", "sub_region")
+
+    def organisation_data(self):
+        return {key: getattr(self, key).data for key in self.ORGANISATION_FIELDS if key in self}
+
+
+def claim_form(state, body, user):
+    """The ClaimForm for one case of claiming.state(): signup asks for an account, choose for the organisation."""
+    from surveys.remiss import claiming
+
+    form = ClaimForm()
+    keep = set()
+    if state == claiming.SIGNUP:
+        keep |= {"name", "password", "confirm"}
+        form.password.label.text = _l("Välj ett lösenord")
+        if body.organisation is None:
+            keep |= set(ClaimForm.ORGANISATION_FIELDS)
+    elif state == claiming.CHOOSE:
+        keep |= set(ClaimForm.ORGANISATION_FIELDS)
+        mine = sorted(user.organisations, key=lambda o: o.name.lower()) if user.is_authenticated else []
+        if mine:
+            keep.add("organisation_id")
+            form.organisation_id.choices = [(o.id, o.name) for o in mine] + [(0, _l("En annan organisation"))]
+    for field in [f.name for f in form if f.name != "csrf_token" and f.name not in keep]:
+        delattr(form, field)
+    return form

@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
+from core.auth.services import start_session
 from core.extensions import csrf, db, limiter
 from core.forms import EmptyForm
 from core.timeutil import utc_to_local
-from surveys.remiss import access, answering, managing, uploads
-from surveys.remiss.forms import AttachmentForm
+from surveys.remiss import access, answering, claiming, managing, uploads
+from surveys.remiss.forms import AttachmentForm, claim_form
 from surveys.remiss.models import POSITIONS, AnswerSubmission, RemissError
 from surveys.remiss.views import bp
 from surveys.remiss.views.common import flash_error, json_error, render_markdown
@@ -23,18 +24,55 @@ def _autosave_limit():
     return current_app.config.get("REMISS_AUTOSAVE_LIMIT", "600 per minute")
 
 
-@bp.route("/inbjudan/<token>")
+def _claim_limit():
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+@limiter.limit(_claim_limit, methods=["POST"])
 def invitation(token):
-    """The personal link of an invitation: marks it opened, then leads to the answer (after login)."""
+    """The personal link of an invitation: marks it opened, then leads to the answer.
+
+    Someone without an account in the invited organisation takes the invitation on here (see claiming).
+    """
     body = managing.body_by_token(token)
     if body is None or body.remiss.status == "draft":
         abort(404)
-    managing.open_invitation(body)
+    if request.method == "GET":
+        managing.open_invitation(body)
     remiss = body.remiss
-    if current_user.is_authenticated and body.organisation_id in current_user.organisation_ids:
+    invited = claiming.state(body, current_user)
+    if invited.state == claiming.MEMBER:
         return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=body.organisation_id))
-    return render_template("surveys/remiss/invitation.html", remiss=remiss, body=body,
-                           render_markdown=render_markdown)
+    form = claim_form(invited.state, body, current_user)
+    status = 200
+    if request.method == "POST" and invited.state in (claiming.JOIN, claiming.CHOOSE, claiming.SIGNUP):
+        if form.validate_on_submit():
+            try:
+                if invited.state == claiming.SIGNUP:
+                    user, org = claiming.sign_up(body, form.name.data, form.password.data,
+                                                 data=form.organisation_data())
+                    start_session(user)
+                else:
+                    chosen = form.organisation_id.data if "organisation_id" in form else None
+                    org = claiming.take_on(body, current_user, organisation_id=chosen or None,
+                                           data=form.organisation_data())
+            except claiming.ClaimErrors as exc:
+                for key, message in exc.errors.items():
+                    getattr(form, key).errors = list(getattr(form, key).errors) + [str(message)]
+            except claiming.ClaimError as exc:
+                if exc.field and exc.field in form:
+                    form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+                else:
+                    flash_error(exc.message)
+            else:
+                flash(_("Nu svarar du för %(name)s.", name=org.name), "success")
+                return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=org.id))
+        status = 400
+    return render_template("surveys/remiss/invitation.html", remiss=remiss, body=body, invited=invited,
+                           form=form, render_markdown=render_markdown), status
 
 
 def _answer_context(remiss, answer, organisation_id, conflict=None, mine=None):

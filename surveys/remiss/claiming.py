@@ -1,0 +1,196 @@
+"""Taking on an invitation from its personal link, for someone with no account in the invited organisation.
+
+A body invited by email alone, or a registry organisation nobody has an account for yet, would otherwise stop at
+"log in". The personal link went to the invited address, so whoever holds it may take the invitation on: with a
+new account for that address, or with the account they are logged in with. An organisation that already has
+accounts in Samråd is never joined this way: its own members (or an administrator) add new people.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from core.extensions import db
+from core.models import Membership, Organisation, Role, User, utcnow
+from core.organisations.services import DuplicateNumber, clean_organisation_data
+from surveys.remiss.models import BodyStatus, InvitedBody, RemissError
+
+
+class ClaimError(RemissError):
+    """A refusal; field names the form field the message belongs beside (None: the whole form)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ClaimErrors(RemissError):
+    """Several field errors of a new organisation at once: {field: message}."""
+
+    def __init__(self, errors):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+# What the invitation page offers; see state().
+MEMBER = "member"      # the user answers for the organisation already
+JOIN = "join"          # logged in; the invited organisation has no accounts yet
+CHOOSE = "choose"      # logged in; invited by email alone: pick which organisation answers
+SIGNUP = "signup"      # not logged in and no account for the invited address: create one here
+LOGIN = "login"        # not logged in and an account exists, or the organisation has its own accounts
+TAKEN = "taken"        # logged in, but the organisation has accounts and the user is not one of them
+
+
+@dataclass
+class Invitation:
+    state: str
+    body: InvitedBody
+    address: str | None
+    account_exists: bool
+
+
+def invited_address(body):
+    """The address the personal link was sent to."""
+    email = body.email or (body.organisation.contact_email if body.organisation else None)
+    return email.strip().lower() if email else None
+
+
+def has_members(organisation):
+    return db.session.scalar(
+        sa.select(sa.exists().where(Membership.organisation_id == organisation.id))) is True
+
+
+def _account_for(email):
+    if not email:
+        return None
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+
+
+def state(body, user):
+    """What the personal link offers this visitor."""
+    address = invited_address(body)
+    account_exists = _account_for(address) is not None
+    org = body.organisation
+    logged_in = user is not None and user.is_authenticated
+    if logged_in:
+        if org is None:
+            result = CHOOSE
+        elif org.id in user.organisation_ids:
+            result = MEMBER
+        else:
+            result = TAKEN if has_members(org) else JOIN
+    elif account_exists or (org is not None and has_members(org)):
+        result = LOGIN
+    else:
+        result = SIGNUP
+    return Invitation(result, body, address, account_exists)
+
+
+def _join(user, organisation):
+    """The user answers for the organisation from now on, and may sign its answers (it is the first member)."""
+    if organisation.id not in user.organisation_ids:
+        db.session.add(Membership(user=user, organisation=organisation, can_sign=True))
+    if not user.roles:
+        user.set_roles([Role.RESPONDENT])
+
+
+def _existing_unclaimed(org_id, name):
+    """A registry organisation the new one names: by number, else by name. Joined only if nobody has an account."""
+    org = db.session.get(Organisation, org_id) if org_id else db.session.scalar(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower()).limit(1))
+    if org is not None and has_members(org):
+        raise ClaimError(_taken(org), "org_name")
+    return org
+
+
+def _taken(org):
+    return _("%(name)s har redan konton i Samråd. Be någon av dem, eller skrivargruppen, att lägga till dig.",
+             name=org.name)
+
+
+def _organisation_from(data, body):
+    """The organisation an email-only invitation answers for: an unclaimed registry one, or a new one to review."""
+    clean, errors = clean_organisation_data({
+        "name": data.get("org_name"), "org_number": data.get("org_number"),
+        "legal_form": data.get("legal_form"), "sub_region": data.get("sub_region"),
+    })
+    duplicate = errors.pop("org_number", None)
+    if isinstance(duplicate, DuplicateNumber):
+        return _existing_unclaimed(duplicate.other.id, clean["name"])
+    if duplicate is not None:
+        errors["org_number"] = duplicate
+    if errors:
+        raise ClaimErrors({("org_name" if key == "name" else key): value for key, value in errors.items()})
+    existing = _existing_unclaimed(None, clean["name"])
+    if existing is not None:
+        return existing
+    org = Organisation(name=clean["name"], org_number=clean["org_number"], legal_form=clean["legal_form"],
+                       sub_region=clean["sub_region"], contact_email=invited_address(body), needs_review=True)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def _attach(body, organisation):
+    """Tie an email-only body to its organisation; if that organisation was invited too, keep one body."""
+    other = db.session.scalar(sa.select(InvitedBody).where(
+        InvitedBody.remiss_id == body.remiss_id, InvitedBody.organisation_id == organisation.id))
+    if other is None:
+        body.organisation = organisation
+        return body
+    other.invited = other.invited or body.invited
+    other.email = other.email or body.email
+    other.opened_at = other.opened_at or body.opened_at
+    other.advance(BodyStatus.OPENED)
+    db.session.delete(body)
+    return other
+
+
+def take_on(body, user, organisation_id=None, data=None):
+    """A logged-in user takes the invitation on. Returns the organisation that answers.
+
+    For a body invited by email alone, organisation_id picks one of the user's organisations, or data names a
+    new one (org_name, org_number, legal_form, sub_region).
+    """
+    try:
+        org = body.organisation
+        if org is None:
+            if organisation_id:
+                if organisation_id not in user.organisation_ids:
+                    raise ClaimError(_("Välj en av dina organisationer eller skriv namnet på en ny."),
+                                     "organisation_id")
+                org = db.session.get(Organisation, organisation_id)
+            else:
+                org = _organisation_from(data or {}, body)
+            body = _attach(body, org)
+        elif org.id not in user.organisation_ids and has_members(org):
+            raise ClaimError(_taken(org))
+        _join(user, org)
+        if body.opened_at is None:
+            body.opened_at = utcnow()
+        body.advance(BodyStatus.OPENED)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return org
+
+
+def sign_up(body, name, password, data=None):
+    """A new account for the invited address, in the invited (or named) organisation. Returns (user, organisation)."""
+    address = invited_address(body)
+    if not address:
+        raise ClaimError(_("Inbjudan saknar e-postadress. Kontakta skrivargruppen."))
+    if _account_for(address) is not None:
+        raise ClaimError(_("Det finns redan ett konto för %(email)s. Logga in med det i stället.", email=address))
+    user = User(email=address, name=" ".join((name or "").split())[:200])
+    user.set_password(password)
+    user.set_roles([Role.RESPONDENT])
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except Exception:
+        db.session.rollback()
+        raise
+    return user, take_on(body, user, data=data)
