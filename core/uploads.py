@@ -1,6 +1,8 @@
-"""Uploaded files on disk: kept under instance/ (never static/), under random names."""
+"""Uploaded files on disk: kept under instance/ (never static/), under random names; and a check of Office files."""
+import io
 import os
 import secrets
+import zipfile
 
 from flask import current_app
 
@@ -25,3 +27,33 @@ def remove_stored(directory, stored_name):
         os.remove(os.path.join(directory, stored_name))
     except FileNotFoundError:
         pass
+
+
+# An .xlsx or .docx is a zip archive: these bound what reading one may unpack into memory.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+MAX_MEMBERS = 10_000
+
+
+class UnsafeArchive(ValueError):
+    """The archive is not a zip, or would unpack to far more than an honest Office file does."""
+
+
+def check_office_archive(data, max_unpacked=MAX_UNPACKED, max_ratio=MAX_RATIO, max_members=MAX_MEMBERS):
+    """Refuse a zip bomb before a library unpacks it: checks the sizes the archive declares.
+
+    zipfile never unpacks more of a member than the archive declares (the rest fails its CRC check), so
+    checking the declared sizes bounds the real work.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnsafeArchive("not a zip archive") from exc
+    if len(members) > max_members:
+        raise UnsafeArchive("too many members")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > max_unpacked:
+        raise UnsafeArchive("unpacks to too much")
+    packed = sum(m.compress_size for m in members) or 1
+    if unpacked > 1024 * 1024 and unpacked / packed > max_ratio:
+        raise UnsafeArchive("compression ratio too high")

@@ -18,6 +18,7 @@ from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation
 from core.organisations import services
 from core.organisations.services import OrganisationError
+from core.uploads import UnsafeArchive, check_office_archive
 
 MAX_ROWS = 20000
 STALE_SECONDS = 24 * 60 * 60
@@ -138,10 +139,15 @@ def _cell_text(value):
 def read_xlsx(data):
     from openpyxl import load_workbook
 
+    unreadable = _l("Excel-filen kunde inte läsas. Spara den igen som .xlsx och försök igen.")
+    try:
+        check_office_archive(data)
+    except UnsafeArchive as exc:
+        raise ImportFileError(unreadable) from exc
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_l("Excel-filen kunde inte läsas. Spara den igen som .xlsx och försök igen.")) from exc
+        raise ImportFileError(unreadable) from exc
     try:
         ws = wb.worksheets[0]
         rows = []

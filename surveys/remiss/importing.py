@@ -4,6 +4,7 @@ import re
 
 from flask_babel import gettext as _
 
+from core.uploads import check_office_archive
 from surveys.remiss.models import RemissError
 
 MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*?)[ \t#]*$")
@@ -57,6 +58,7 @@ def parse_docx(data):
     from docx import Document
 
     try:
+        check_office_archive(data)
         document = Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a broken file
         raise RemissError(_("Word-filen gick inte att läsa. Spara den som .docx och försök igen.")) from exc

@@ -87,6 +87,22 @@ def test_import_docx_without_headings(make_remiss):
     assert len(remiss.sections) == 3
 
 
+def test_import_refuses_a_zip_bomb_posing_as_docx(make_remiss):
+    from docx import Document
+
+    from tests.test_core.test_uploads import bomb
+
+    doc = Document()
+    doc.add_heading("Inledning", level=1)
+    doc.add_paragraph("Text.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    remiss = make_remiss(status="draft")
+    with pytest.raises(RemissError, match="Word-filen gick inte att läsa"):
+        managing.import_sections(remiss, "underlag.docx", bomb(buf.getvalue()))
+    assert len(remiss.sections) == 3
+
+
 def test_invite_sends_personal_link_with_hashed_token(make_remiss, make_organisation, outbox, db):
     org = make_organisation("Förening A", contact_email="a@forening.example")
     remiss = make_remiss(invite=[org])
