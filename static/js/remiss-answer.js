@@ -20,6 +20,9 @@
   var restoredEl = form.querySelector("[data-restored]");
 
   var dirty = {};
+  // The saved value of each field as this page last knew it: what a save by someone else is compared with,
+  // so that only a field both people changed is a conflict (a three-way merge, field by field).
+  var base = {};
   var timer = null;
   var saving = false;
   var again = false;
@@ -72,6 +75,12 @@
     return label ? label.textContent.trim() : name;
   }
 
+  function fieldNames() {
+    var names = {};
+    form.querySelectorAll("input, textarea").forEach(function (el) { if (isField(el)) names[el.name] = true; });
+    return Object.keys(names);
+  }
+
   function serverValue(current, name) {
     var m = /^s-(\d+)-(\w+)$/.exec(name);
     if (m) {
@@ -106,9 +115,13 @@
         return;
       }
       var values = {};
-      names.forEach(function (n) { values[n] = readField(n); });
+      var bases = {};
+      names.forEach(function (n) {
+        values[n] = readField(n);
+        if (n in base) bases[n] = base[n];
+      });
       window.localStorage.setItem(storageKey, JSON.stringify({
-        version: baseVersionOverride || versionInput.value, values: values, at: Date.now()
+        version: baseVersionOverride || versionInput.value, values: values, base: bases, at: Date.now()
       }));
     } catch (e) { /* storage full or disabled: the server copy still works */ }
   }
@@ -123,6 +136,9 @@
         writeField(name, saved.values[name]);
         dirty[name] = true;
         changed = true;
+        // The text was written from the saved value of its own time, not from what the page shows now.
+        if (saved.base && name in saved.base) base[name] = saved.base[name];
+        else delete base[name];
       }
     });
     if (!changed) {
@@ -200,17 +216,22 @@
     conflict = data;
     blocked = "conflict";
     conflictList.textContent = "";
-    Object.keys(data.current ? collectNames(data.current) : {}).forEach(function (name) {
+    Object.keys(data.current ? collectNames() : {}).forEach(function (name) {
       var theirs = serverValue(data.current, name);
       var mine = readField(name);
       if (mine === null) return;
       if (!dirty[name]) {
         writeField(name, theirs); // not edited here: take the saved text quietly
+        base[name] = theirs;
         return;
       }
       if (String(mine) === String(theirs)) {
         delete dirty[name];
+        base[name] = theirs;
         return;
+      }
+      if (name in base && String(base[name]) === String(theirs)) {
+        return; // only this page changed it: not a conflict, it is saved on the new version
       }
       var box = document.createElement("div");
       box.className = "remiss-compare";
@@ -246,15 +267,16 @@
     setStatus(MSG.conflict || "");
   }
 
-  function collectNames(current) {
+  function collectNames() {
     var names = {};
-    form.querySelectorAll("input, textarea").forEach(function (el) { if (isField(el)) names[el.name] = true; });
+    fieldNames().forEach(function (n) { names[n] = true; });
     Object.keys(dirty).forEach(function (n) { names[n] = true; });
     return names;
   }
 
   form.querySelector("[data-conflict-keep]").addEventListener("click", function () {
     if (!conflict) return;
+    Object.keys(dirty).forEach(function (name) { base[name] = serverValue(conflict.current, name); });
     versionInput.value = conflict.version;
     baseVersionOverride = null;
     conflict = null;
@@ -265,7 +287,10 @@
 
   form.querySelector("[data-conflict-take]").addEventListener("click", function () {
     if (!conflict) return;
-    Object.keys(dirty).forEach(function (name) { writeField(name, serverValue(conflict.current, name)); });
+    Object.keys(dirty).forEach(function (name) {
+      writeField(name, serverValue(conflict.current, name));
+      base[name] = serverValue(conflict.current, name);
+    });
     dirty = {};
     versionInput.value = conflict.version;
     baseVersionOverride = null;
@@ -323,6 +348,7 @@
       versionInput.value = data.version;
       baseVersionOverride = null;
       Object.keys(sent).forEach(function (n) {
+        base[n] = sent[n];
         if (readField(n) === sent[n]) delete dirty[n];
       });
       store();
@@ -394,5 +420,6 @@
     save();
   });
 
+  fieldNames().forEach(function (n) { base[n] = readField(n); });
   restore();
 })();

@@ -108,25 +108,30 @@ def test_answer_survives_lost_session_and_reaches_drafting_group(page, context, 
     assert "Social Ekonomi Fyrbodal" in [c.value for c in wb["Svar"]["A"]]
 
 
-def test_two_writers_conflict_shows_both_texts(browser, live_server, demo, db, make_user):
+def _two_writers(browser, live_server, demo, db, make_user):
+    """The demo respondent and a colleague of the same organisation, each with the answer open."""
     from core.models import Organisation
+    from tests.conftest import PASSWORD
 
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Social Ekonomi Fyrbodal"))
     colleague = make_user("kollega@fyrbodal.example", organisations=[org], name="Kim Kollega")
     pages = []
-    for email, password in [("svarande@samrad.example", DEMO_PASSWORD), (colleague.email, None)]:
+    for email, password in [("svarande@samrad.example", DEMO_PASSWORD), (colleague.email, PASSWORD)]:
         ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
         ctx.set_default_timeout(10_000)
         pg = ctx.new_page()
         pg.goto(f"{live_server}/login")
         pg.get_by_label("E-postadress").fill(email)
-        from tests.conftest import PASSWORD
-
-        pg.get_by_label("Lösenord").fill(password or PASSWORD)
+        pg.get_by_label("Lösenord").fill(password)
         pg.get_by_role("button", name="Logga in").click()
         pg.wait_for_url(lambda url: "/login" not in url)
         pg.goto(f"{live_server}/remisser/{demo.id}/svar/{org.id}")
         pages.append(pg)
+    return pages
+
+
+def test_two_writers_conflict_shows_both_texts(browser, live_server, demo, db, make_user):
+    pages = _two_writers(browser, live_server, demo, db, make_user)
     first, second = pages
     first.get_by_label("Allmän kommentar").fill("Styrelsens text.")
     expect(first.locator("[data-save-status]")).to_contain_text("Sparat kl.", timeout=8000)
@@ -140,6 +145,30 @@ def test_two_writers_conflict_shows_both_texts(browser, live_server, demo, db, m
     expect(second.locator("[data-save-status]")).to_contain_text("Sparat kl.", timeout=8000)
     assert _draft(db, demo.id).general_comment == "Kollegans text."
     for pg in pages:
+        pg.context.close()
+
+
+def test_two_writers_on_different_sections_both_get_saved_without_a_conflict(browser, live_server, demo, db,
+                                                                             make_user):
+    first, second = _two_writers(browser, live_server, demo, db, make_user)
+    first.get_by_label("Kommentar till avsnitt 1", exact=True).fill("Styrelsen skriver om avsnitt 1.")
+    expect(first.locator("[data-save-status]")).to_contain_text("Sparat kl.", timeout=8000)
+    # The colleague's page is one version behind, but nobody else touched avsnitt 2: no conflict to solve.
+    second.get_by_label("Kommentar till avsnitt 2", exact=True).fill("Kollegan skriver om avsnitt 2.")
+    expect(second.locator("[data-save-status]")).to_contain_text("Sparat kl.", timeout=8000)
+    expect(second.locator("[data-conflict]")).to_be_hidden()
+    # The first writer's text arrived on the colleague's page too.
+    expect(second.get_by_label("Kommentar till avsnitt 1", exact=True)).to_have_value("Styrelsen skriver om avsnitt 1.")
+    draft = _draft(db, demo.id)
+    comments = {row.section.number: row.comment for row in draft.section_answers}
+    assert comments[1] == "Styrelsen skriver om avsnitt 1." and comments[2] == "Kollegan skriver om avsnitt 2."
+    # Both now change avsnitt 1 from the same saved text: that one is a conflict.
+    second.get_by_label("Kommentar till avsnitt 1", exact=True).fill("Kollegans version.")
+    expect(second.locator("[data-save-status]")).to_contain_text("Sparat kl.", timeout=8000)
+    first.get_by_label("Kommentar till avsnitt 1", exact=True).fill("Styrelsens version.")
+    expect(first.locator("[data-conflict]")).to_be_visible(timeout=8000)
+    expect(first.locator("[data-conflict]")).to_contain_text("Kollegans version.")
+    for pg in (first, second):
         pg.context.close()
 
 
