@@ -41,11 +41,15 @@ def init_nav(app):
     from flask_babel import lazy_gettext as _l
 
     from core.models import Role
-    from core.registry import add_nav_item
+    from core.organisations.services import count_to_review
+    from core.registry import add_home_section, add_nav_item
 
     add_nav_item(app, "organisations.index", _l("Organisationer"),
                  roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
     add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
+    # Administrators see on the home page when organisations suggested by others wait for review.
+    app.add_template_global(count_to_review, "organisations_to_review")
+    add_home_section(app, "core/organisations/_home.html", order=10)
 
 
 @bp.route("/static/vendor/plotly.min.js")

@@ -195,6 +195,12 @@ class OrganisationErrors(ValueError):
         self.errors = errors
 
 
+def count_to_review():
+    """Organisations added by others (registrations, remiss invitations) that an administrator should check."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
+                             .where(Organisation.needs_review.is_(True)))
+
+
 def mark_reviewed(org):
     org.needs_review = False
     db.session.commit()

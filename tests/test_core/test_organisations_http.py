@@ -367,3 +367,18 @@ def test_merge_failure_in_a_hook_changes_nothing(client, auth, forms, admin, org
     assert "Sammanfogningen kunde inte göras" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Organisation, other.id) is not None
+
+
+def test_home_tells_administrators_about_organisations_to_review(client, auth, admin, moderator, make_organisation):
+    auth.login_as(admin)
+    assert "Organisationer att granska" not in client.get("/").get_data(as_text=True)
+    make_organisation("Föreningen Gläntan", needs_review=True)
+    make_organisation("Byalaget Ängen", needs_review=True)
+    html = client.get("/").get_data(as_text=True)
+    assert "Organisationer att granska" in html and "2 organisationer har lagts till" in html
+    assert 'href="/organisationer/?review=ja"' in html
+    listed = client.get("/organisationer/?review=ja").get_data(as_text=True)
+    assert "Föreningen Gläntan" in listed and "Byalaget Ängen" in listed
+    auth.logout()
+    auth.login_as(moderator)
+    assert "Organisationer att granska" not in client.get("/").get_data(as_text=True)
