@@ -181,6 +181,15 @@ class SignerForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     side = StringField(_l("Företräder"), validators=[Length(max=100)],
                        description=_l("Till exempel ”Regionen” eller ”Organisationerna”."))
+    email = EmailField(_l("E-postadress"), validators=[
+        Optional(), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)],
+        description=_l("Om du fyller i den kan personen justera med en personlig länk."))
+
+
+class ApproveMinutesForm(FlaskForm):
+    """The signer's approval on the page of the personal link: the fingerprint of the minutes shown."""
+
+    fingerprint = HiddenField()
 
 
 class DocumentForm(FlaskForm):

@@ -1,7 +1,12 @@
 """Minutes per agenda item, decisions, follow-up tasks, approval by the signers and revisions."""
+import hashlib
+
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.extensions import db
+from core.mail import send_mail
 from core.models import utcnow
 from dialog.models import (
     Decision,
@@ -113,12 +118,13 @@ def set_task_status(task, status, now=None):
 
 # --- approval ----------------------------------------------------------------------------------
 
-def add_signer(meeting, role, name, side=""):
+def add_signer(meeting, role, name, side="", email=""):
     if role not in MinutesSigner.ROLES:
         raise MeetingStateError(_("Okänd roll."))
     if meeting.minutes_approved_at is not None:
         raise MeetingStateError(_("Anteckningarna är redan justerade."))
-    signer = MinutesSigner(meeting=meeting, role=role, name=name.strip(), side=(side or "").strip())
+    signer = MinutesSigner(meeting=meeting, role=role, name=name.strip(), side=(side or "").strip(),
+                           email=(email or "").strip().lower() or None)
     db.session.add(signer)
     db.session.commit()
     return signer
@@ -164,3 +170,79 @@ def approval_missing(meeting):
     if waiting:
         missing.append(_("Väntar på godkännande från: %(names)s.", names=", ".join(waiting)))
     return missing
+
+
+# --- approval through a personal link ------------------------------------------------------------
+
+APPROVAL_SALT = "samrad-dialog-minutes-approval"
+APPROVAL_LINK_DAYS = 60
+
+
+def _approval_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=APPROVAL_SALT)
+
+
+def _signer_fingerprint(signer):
+    # Binds the link to this meeting and address: a signer removed and added again under a
+    # reused id (SQLite reuses the highest one) with someone else's address does not inherit it.
+    return hashlib.sha256(f"{signer.meeting_id}:{signer.email or ''}".encode()).hexdigest()[:16]
+
+
+def make_approval_token(signer):
+    return _approval_serializer().dumps({"sid": signer.id, "fp": _signer_fingerprint(signer)})
+
+
+def approval_url(signer):
+    return url_for("dialog.approve_minutes", token=make_approval_token(signer), _external=True)
+
+
+def signer_from_token(token):
+    """The signer a personal approval link was made for, or None if it is wrong, expired or removed."""
+    try:
+        data = _approval_serializer().loads(token, max_age=APPROVAL_LINK_DAYS * 24 * 3600)
+    except (SignatureExpired, BadSignature):
+        return None
+    signer_id = data.get("sid") if isinstance(data, dict) else None
+    signer = db.session.get(MinutesSigner, signer_id) if isinstance(signer_id, int) else None
+    if signer is None or not signer.email or data.get("fp") != _signer_fingerprint(signer):
+        return None
+    return signer
+
+
+def minutes_fingerprint(meeting):
+    """A short hash of the minutes text: the approval page posts the one it showed."""
+    return hashlib.sha256(minutes_text(meeting).encode()).hexdigest()[:16]
+
+
+def pending_with_email(meeting):
+    """The signers who have not approved yet and can be sent a link."""
+    return [s for s in meeting.signers if s.approved_at is None and s.email]
+
+
+def request_approval(meeting, now=None):
+    """Mail every signer who has not approved yet, and has an address, a personal link. Returns the count."""
+    if not meeting.minutes_items:
+        raise MeetingStateError(_("Det finns inga anteckningar att justera än."))
+    if meeting.minutes_approved_at is not None:
+        raise MeetingStateError(_("Anteckningarna är redan justerade."))
+    now = now or utcnow()
+    sent = 0
+    for signer in pending_with_email(meeting):
+        send_mail(
+            signer.email,
+            _("Justera anteckningarna från %(title)s", title=meeting.title),
+            render_template("dialog/email/approval.txt", meeting=meeting, signer=signer,
+                            link=approval_url(signer), days=APPROVAL_LINK_DAYS),
+        )
+        # Kept per mail: if the mail server fails halfway, those already sent stay marked.
+        signer.approval_requested_at = now
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+def approve_by_link(signer, fingerprint, now=None):
+    """The signer approves what they read; refused if the minutes changed since the page was shown."""
+    if signer.approved_at is None and fingerprint != minutes_fingerprint(signer.meeting):
+        raise MeetingStateError(_("Anteckningarna ändrades medan du läste. Läs igenom dem igen."))
+    return approve(signer, user=None, now=now)

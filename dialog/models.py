@@ -393,6 +393,9 @@ class MinutesSigner(db.Model):
     side: Mapped[str] = mapped_column(sa.String(100), default="")
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Where the personal approval link goes; without one the organiser records a paper approval.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    approval_requested_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="signers")
 

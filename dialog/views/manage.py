@@ -1,6 +1,7 @@
 """Organisers' pages: plan meetings, agenda, registrations, check-in, minutes, tasks, documents, numbers."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from core.access import role_required
@@ -457,12 +458,30 @@ def add_signer(meeting_id):
     form = SignerForm(prefix="signer")
     if form.validate_on_submit():
         try:
-            minutes_svc.add_signer(meeting, form.role.data, form.name.data, form.side.data)
+            minutes_svc.add_signer(meeting, form.role.data, form.name.data, form.side.data, form.email.data)
         except MeetingStateError as exc:
             form.name.errors.append(str(exc))
         else:
             return redirect(url_for("dialog.minutes", meeting_id=meeting.id) + "#justering")
     return _minutes_page(meeting, 400, signer_form=form)
+
+
+@bp.route("/hantera/<int:meeting_id>/justering/skicka", methods=["POST"])
+@role_required(*ORGANISERS)
+def request_approval(meeting_id):
+    meeting = _meeting(meeting_id)
+    _check_post()
+    try:
+        sent = minutes_svc.request_approval(meeting)
+    except MeetingStateError as exc:
+        flash(str(exc), "error")
+    else:
+        if sent:
+            flash(ngettext("Länken har skickats till %(num)d person.", "Länken har skickats till %(num)d personer.",
+                           sent), "success")
+        else:
+            flash(_("Ingen som väntar på att justera har en e-postadress."), "info")
+    return redirect(url_for("dialog.minutes", meeting_id=meeting.id) + "#justering")
 
 
 @bp.route("/hantera/justerare/<int:signer_id>/godkann", methods=["POST"])

@@ -6,10 +6,11 @@ from flask_login import current_user
 from core.extensions import db, limiter
 from core.models import utcnow
 from dialog import meetings as svc
+from dialog import minutes as minutes_svc
 from dialog import registration as reg_svc
 from dialog.calendar import calendar_bytes, meeting_ics
 from dialog.documents import document_path
-from dialog.forms import RegistrationForm, UpdateRegistrationForm
+from dialog.forms import ApproveMinutesForm, RegistrationForm, UpdateRegistrationForm
 from dialog.models import MeetingDocument, MeetingStateError, RegistrationStatus
 from dialog.stats import participating_organisations
 from dialog.views import bp
@@ -123,6 +124,34 @@ def cancel_own(token):
         reg_svc.cancel_registration(registration)
         flash(_("Din anmälan är avbokad. Välkommen tillbaka en annan gång!"), "success")
     return redirect(url_for("dialog.my_registration", token=token))
+
+
+@bp.route("/justera/<token>", methods=["GET", "POST"])
+def approve_minutes(token):
+    """A signer reads the minutes and approves them: the signed link from the mail is the only key."""
+    signer = minutes_svc.signer_from_token(token)
+    if signer is None:
+        abort(404)
+    meeting = signer.meeting
+    form = ApproveMinutesForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        if signer.approved_at is not None:  # a second click, or the back button: nothing to do
+            return redirect(url_for("dialog.approve_minutes", token=token))
+        try:
+            published = minutes_svc.approve_by_link(signer, form.fingerprint.data)
+        except MeetingStateError as exc:
+            error, status = str(exc), 409
+        else:
+            flash(_("Tack! Ditt godkännande är registrerat."), "success")
+            if published:
+                flash(_("Anteckningarna är nu justerade och publicerade."), "success")
+            return redirect(url_for("dialog.approve_minutes", token=token))
+    elif form.is_submitted():
+        status = 400  # the CSRF token was missing or too old; the page says so
+    form.fingerprint.data = minutes_svc.minutes_fingerprint(meeting)
+    return render_template("dialog/approve.html", signer=signer, meeting=meeting, form=form,
+                           error=error), status
 
 
 @bp.route("/<int:meeting_id>/mote.ics")

@@ -1,4 +1,5 @@
 """Minutes, decisions, approval by the signers, revisions after approval, tasks carried over in a series."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -108,3 +109,88 @@ def test_the_public_sees_carried_tasks_only_from_approved_minutes(make_meeting, 
     assert open_tasks_before(third) == [approved, unapproved]
     assert open_tasks_before(third, published_only=True) == [approved]
     assert open_tasks_of_series(series, published_only=True) == [approved]
+
+
+# --- approval through a personal link ---------------------------------------------------------------
+
+def _link_token(mail):
+    body = mail.get_body(("plain",)).get_content()
+    return re.search(r"/moten/justera/(\S+)", body).group(1)
+
+
+def test_request_approval_mails_only_pending_signers_with_an_email(make_meeting, outbox):
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    svc.add_minutes_item(meeting, "Inledning", "Text.")
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth", email="  Elisabeth@Example.se ")
+    paper = svc.add_signer(meeting, "justerare", "Malin", "Regionen")
+    done = svc.add_signer(meeting, "justerare", "Leif", "Organisationerna", email="leif@example.se")
+    assert taker.email == "elisabeth@example.se" and paper.email is None
+    svc.approve(done)
+    assert svc.request_approval(meeting) == 1
+    assert [m["To"] for m in outbox] == ["elisabeth@example.se"]
+    assert "Inledning" not in outbox[0].get_body(("plain",)).get_content()  # the link, not the text
+    assert svc.signer_from_token(_link_token(outbox[0])) == taker
+    assert taker.approval_requested_at is not None
+    assert paper.approval_requested_at is None and done.approval_requested_at is None
+
+
+def test_request_approval_refused_without_minutes_or_when_approved(make_meeting, outbox):
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")
+    with pytest.raises(MeetingStateError, match="inga anteckningar"):
+        svc.request_approval(meeting)
+    approved = _approved(make_meeting(days=-1, status=MeetingStatus.HELD))
+    with pytest.raises(MeetingStateError, match="redan justerade"):
+        svc.request_approval(approved)
+    assert outbox == []
+
+
+def _token_made_days_ago(app, data, days):
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - days * 24 * 3600
+
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=svc.APPROVAL_SALT, signer=Earlier).dumps(data)
+
+
+def test_signer_from_token_rejects_tampered_expired_and_removed(make_meeting, app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    signer = svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")
+    token = svc.make_approval_token(signer)
+    assert svc.signer_from_token(token) == signer
+    assert svc.signer_from_token(token[:-3] + ("xyz" if not token.endswith("xyz") else "abc")) is None
+    assert svc.signer_from_token("inte-en-token") is None
+    data = svc._approval_serializer().loads(token)
+    assert svc.signer_from_token(URLSafeTimedSerializer("another-key", salt=svc.APPROVAL_SALT).dumps(data)) is None
+    assert svc.signer_from_token(_token_made_days_ago(app, data, 59)) == signer
+    assert svc.signer_from_token(_token_made_days_ago(app, data, 61)) is None  # valid sixty days
+    svc.remove_signer(signer)
+    assert svc.signer_from_token(token) is None
+    # Someone else added later, even under the same id, does not inherit the link.
+    svc.add_signer(meeting, "justerare", "Bo", email="bo@example.se")
+    assert svc.signer_from_token(token) is None
+
+
+def test_approve_by_link_refuses_changed_minutes_and_publishes_at_the_end(make_meeting):
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    item = svc.add_minutes_item(meeting, "Inledning", "Text före.")
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth", email="elisabeth@example.se")
+    justerare = svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")
+    shown = svc.minutes_fingerprint(meeting)
+    assert len(shown) == 16 and shown == svc.minutes_fingerprint(meeting)
+    assert svc.approve_by_link(taker, shown) is False
+    assert taker.approved_at is not None and taker.approved_by_id is None
+    svc.save_minutes_item(item, "Inledning", "Text efter.")
+    with pytest.raises(MeetingStateError, match="ändrades medan du läste"):
+        svc.approve_by_link(justerare, shown)
+    assert justerare.approved_at is None and meeting.minutes_approved_at is None
+    assert svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting)) is True
+    assert meeting.minutes_published
+    with pytest.raises(MeetingStateError, match="redan godkänt"):
+        svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting))

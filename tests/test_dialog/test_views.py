@@ -7,7 +7,7 @@ import pytest
 from core.models import utcnow
 from core.timeutil import utc_to_local_naive
 from dialog import registration as reg_svc
-from dialog.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from dialog.models import Meeting, MeetingStatus, MinutesSigner, Registration, RegistrationStatus
 from tests.conftest import csrf_token_from
 
 
@@ -439,3 +439,102 @@ def test_logged_in_respondent_gets_a_prefilled_form(client, auth, respondent, ma
     html = client.get(f"/moten/{meeting.id}/anmalan").get_data(as_text=True)
     assert 'value="Svea Svarande"' in html and 'value="svarande@test.example"' in html
     assert re.search(r'<option selected value="\d+">Social Ekonomi Fyrbodal</option>', html)
+
+
+def test_signers_approve_through_their_personal_links(client, auth, forms, moderator, make_meeting, outbox, db):
+    meeting = make_meeting(days=-3, status=MeetingStatus.HELD, title="Dialogmöte i Värmland")
+    meeting_id = meeting.id
+    auth.login_as(moderator)
+    page = f"/moten/hantera/{meeting_id}/anteckningar"
+    assert "Skicka länk för justering" not in client.get(page).get_data(as_text=True)
+    forms.post(f"/moten/hantera/{meeting_id}/anteckningar/ny",
+               {"new-heading": "Fortsättning framåt?", "new-body": "Samsyn råder.\n\nAlla vill fortsätta.",
+                "new-decisions": "Tre personer får ett tillfälligt uppdrag", "new-reason": ""}, page=page)
+    forms.post(f"/moten/hantera/{meeting_id}/uppgifter",
+               {"task-what": "Arbeta fram förslag", "task-who": "Monika Ståhl", "task-due_date": ""}, page=page)
+    # A mistyped address is refused beside the field and what was typed stays.
+    bad = forms.post(f"/moten/hantera/{meeting_id}/justerare",
+                     {"signer-role": "justerare", "signer-name": "Malin Berglund", "signer-side": "Regionen",
+                      "signer-email": "malin.example.se"}, page=page)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Skriv en giltig e-postadress." in html and 'value="malin.example.se"' in html
+    for role, name, email in (("sekreterare", "Elisabeth", "Elisabeth@Example.se"),
+                              ("justerare", "Malin Berglund", "malin@example.se")):
+        response = forms.post(f"/moten/hantera/{meeting_id}/justerare",
+                              {"signer-role": role, "signer-name": name, "signer-side": "",
+                               "signer-email": email}, page=page)
+        assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "elisabeth@example.se" in html and "Skicka länk för justering" in html
+    response = forms.post(f"/moten/hantera/{meeting_id}/justering/skicka", {}, page=page, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Länken har skickats till 2 personer." in html and "Länk skickad" in html
+    assert sorted(m["To"] for m in outbox) == ["elisabeth@example.se", "malin@example.se"]
+    auth.logout()
+
+    links = {}
+    for mail in outbox:
+        body = mail.get_body(("plain",)).get_content()
+        links[mail["To"]] = re.search(r"http://[^/]+(/moten/justera/\S+)", body).group(1)
+    first = client.get(links["elisabeth@example.se"])
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200
+    assert "Dialogmöte i Värmland" in html and "Elisabeth, du förde anteckningarna och godkänner dem här." in html
+    assert "Samsyn råder." in html and "Alla vill fortsätta." in html
+    assert "Tre personer får ett tillfälligt uppdrag" in html and "Arbeta fram förslag" in html
+    assert "Jag godkänner anteckningarna" in html
+    response = forms.post(links["elisabeth@example.se"], {"fingerprint": _fingerprint_in(html)},
+                          page=links["elisabeth@example.se"], follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Tack! Ditt godkännande är registrerat." in html and "Du godkände anteckningarna" in html
+    assert "Jag godkänner anteckningarna" not in html and "nu justerade och publicerade" not in html
+    assert "Samsyn råder." not in client.get(f"/moten/{meeting_id}").get_data(as_text=True)
+
+    second = links["malin@example.se"]
+    html = client.get(second).get_data(as_text=True)
+    assert "Malin Berglund, du är justerare och godkänner anteckningarna här." in html
+    response = forms.post(second, {"fingerprint": _fingerprint_in(html)}, page=second, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Tack! Ditt godkännande är registrerat." in html
+    assert "Anteckningarna är nu justerade och publicerade." in html
+    public = client.get(f"/moten/{meeting_id}").get_data(as_text=True)
+    assert "Samsyn råder." in public and "Tre personer får ett tillfälligt uppdrag" in public
+
+    # Approving again (a second click, the back button) is harmless.
+    again = forms.post(second, {"fingerprint": "gammalt"}, page=second, follow_redirects=True)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Du godkände anteckningarna" in html and "Tack!" not in html
+    db.session.expire_all()
+    assert all(s.approved_at and s.approved_by_id is None for s in db.session.get(Meeting, meeting_id).signers)
+
+
+def _fingerprint_in(html):
+    """The fingerprint of the minutes the page showed, as the approval form will post it."""
+    return re.search(r'<input[^>]*name="fingerprint"[^>]*value="([0-9a-f]+)"', html).group(1)
+
+
+def test_approval_link_refusals(client, forms, make_meeting, db):
+    from dialog import minutes as minutes_svc
+
+    meeting = make_meeting(days=-3, status=MeetingStatus.HELD)
+    item = minutes_svc.add_minutes_item(meeting, "Inledning", "Text före.")
+    signer = minutes_svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")
+    link = "/moten/justera/" + minutes_svc.make_approval_token(signer)
+    assert client.get(link[:-3] + ("xyz" if not link.endswith("xyz") else "abc")).status_code == 404
+    assert client.get("/moten/justera/nonsens").status_code == 404
+    english = client.get(link + "?lang=en").get_data(as_text=True)
+    assert "Malin, you are an adjuster and approve the minutes here." in english and "I approve the minutes" in english
+    # The minutes change while the signer reads: refused, and the new text is shown to read again.
+    shown = minutes_svc.minutes_fingerprint(meeting)
+    token = forms.token(link)
+    minutes_svc.save_minutes_item(item, "Inledning", "Text efter.")
+    response = client.post(link, data={"csrf_token": token, "fingerprint": shown})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Anteckningarna ändrades medan du läste. Läs igenom dem igen." in html and "Text efter." in html
+    assert minutes_svc.minutes_fingerprint(meeting) in html
+    # Without the CSRF token nothing is approved.
+    response = client.post(link, data={"fingerprint": minutes_svc.minutes_fingerprint(meeting)})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(MinutesSigner, signer.id).approved_at is None
