@@ -135,7 +135,7 @@ def translations_update(only):
         po = ROOT / package / "translations" / "en" / "LC_MESSAGES" / "messages.po"
         if po.exists():
             _pybabel("update", "-i", str(pot), "-d", str(pot.parent), "-l", "en", "--no-fuzzy-matching",
-                     "-w", PO_WIDTH)
+                     "--ignore-obsolete", "-w", PO_WIDTH)
         else:
             _pybabel("init", "-i", str(pot), "-d", str(pot.parent), "-l", "en", "-w", PO_WIDTH)
         click.echo(f"{package}: {po.relative_to(ROOT)}")
