@@ -1,7 +1,8 @@
 """GDPR: erase a registrant's personal data on request and anonymise old registrations.
 
 The registration row stays (organisation, attendance, status), so counts per organisation and the
-annex of participating organisations stay right after erasure.
+annex of participating organisations stay right after erasure. A signer of the minutes keeps their name
+(it is part of the approved minutes), but their email address, only there for the approval link, goes too.
 """
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import utcnow
-from dialog.models import Meeting, Registration
+from dialog.models import Meeting, MinutesSigner, Registration
 from dialog.registration import normalise_email
 
 
@@ -38,6 +39,8 @@ def erase_person(email):
     for row in rows:
         _free_place(row)
         anonymise(row)
+    db.session.execute(sa.update(MinutesSigner).where(sa.func.lower(MinutesSigner.email) == email)
+                       .values(email=None))
     db.session.commit()
     return len(rows)
 
@@ -61,5 +64,8 @@ def anonymise_older_than(days, now=None):
     ).all()
     for row in rows:
         anonymise(row)
+    ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
+    db.session.execute(sa.update(MinutesSigner).where(MinutesSigner.meeting_id.in_(ended),
+                                                      MinutesSigner.email.is_not(None)).values(email=None))
     db.session.commit()
     return len(rows)

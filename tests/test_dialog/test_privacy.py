@@ -1,5 +1,6 @@
 """GDPR: erasing a person and anonymising old registrations keep the counts per organisation right."""
 
+from dialog import minutes as minutes_svc
 from dialog import registration as reg_svc
 from dialog.models import MeetingStatus, RegistrationStatus
 from dialog.privacy import anonymise_older_than, erase_person, erase_registration
@@ -24,6 +25,18 @@ def test_erase_keeps_the_organisation_and_attendance(make_meeting, make_organisa
     assert erase_person("nobody@example.se") == 0
 
 
+def test_erase_removes_a_signers_address_but_not_their_name(make_meeting):
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    minutes_svc.add_minutes_item(meeting, "Inledning", "Text.")
+    signer = minutes_svc.add_signer(meeting, "justerare", "Malin Berglund", email="Malin@Example.se")
+    other = minutes_svc.add_signer(meeting, "sekreterare", "Elisabeth", email="elisabeth@example.se")
+    token = minutes_svc.make_approval_token(signer)
+    assert erase_person("malin@example.se") == 0  # no registrations, but the address is gone
+    assert signer.email is None and signer.name == "Malin Berglund"
+    assert minutes_svc.signer_from_token(token) is None
+    assert other.email == "elisabeth@example.se"
+
+
 def test_erase_frees_an_upcoming_place_for_the_waiting_list(make_meeting, outbox):
     meeting = make_meeting(capacity=1)
     anna, _ = reg_svc.register(meeting, "Anna", "anna@example.se", consent=True, send=False)
@@ -44,6 +57,11 @@ def test_anonymise_older_than(make_meeting, make_organisation):
     assert a.anonymised and a.organisation_id == org.id and a.organisation_name == "PRO"
     assert not b.anonymised
     assert anonymise_older_than(365) == 0
+    old_signer = minutes_svc.add_signer(old, "justerare", "Gammal Justerare", email="gj@example.se")
+    recent_signer = minutes_svc.add_signer(recent, "justerare", "Ny Justerare", email="nj@example.se")
+    anonymise_older_than(365)
+    assert old_signer.email is None and old_signer.name == "Gammal Justerare"
+    assert recent_signer.email == "nj@example.se"
 
 
 def test_cli_command(runner, make_meeting, db):
