@@ -138,4 +138,6 @@ def claim_form(state, body, user):
             form.organisation_id.choices = [(o.id, o.name) for o in mine] + [(0, _l("En annan organisation"))]
     for field in [f.name for f in form if f.name != "csrf_token" and f.name not in keep]:
         delattr(form, field)
+    if "org_name" in form and "organisation_id" not in form:
+        form.org_name.flags.required = True  # the service asks for it; the label shows it
     return form
