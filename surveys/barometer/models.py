@@ -26,9 +26,9 @@ DEFAULT_LABELS = {
 # Join codes: no look-alikes (0/O, 1/I/L), so a code read off a projector is typed right the first time.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-# What the URL converter accepts: any six upper-case letters or digits, so a hand-picked code such as
-# the demo's VARM15 works too; the generator only ever uses JOIN_ALPHABET.
-JOIN_CODE_REGEX = "[A-Z0-9]{6}"
+# What the URL converter accepts: any six letters or digits, so a hand-picked code such as the demo's
+# VARM15 works too, also typed in lower case; the generator only ever uses JOIN_ALPHABET.
+JOIN_CODE_REGEX = "[A-Za-z0-9]{6}"
 
 
 class TransitionError(ValueError):

@@ -51,7 +51,8 @@ live_bp = Blueprint("barometer_live", __name__)
 
 
 class JoinCodeConverter(BaseConverter):
-    """Exactly six upper-case letters or digits: never shadows the site's lower-case routes."""
+    """Six letters or digits. The site's own routes are static and always win over this one; a code typed
+    in lower case is sent on to its upper-case address by the view."""
 
     regex = JOIN_CODE_REGEX
 
@@ -496,6 +497,10 @@ def join_code():
 @live_bp.get("/<joincode:code>")
 @limiter.limit(_join_limit)
 def participant(code):
+    if code != code.upper():
+        if services.get_session_by_code(code.upper()) is None:
+            abort(404)  # not a code, or not a live one: the ordinary "page not found"
+        return redirect(url_for("barometer_live.participant", code=code.upper()))
     session = services.get_session_by_code(code)
     if session is None:
         form = JoinCodeForm(data={"code": code})

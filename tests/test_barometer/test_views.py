@@ -188,8 +188,11 @@ def test_participant_pages(client, live_session):
     assert "Jag håller INTE med" in html and "Vill inte svara" in html and "<script>" not in html
     unknown = client.get("/QQQQQQ")
     assert unknown.status_code == 404 and "Vi hittar ingen session" in unknown.get_data(as_text=True)
-    # Lower-case paths are other routes, never join codes.
-    assert client.get(f"/{live_session.code.lower()}").status_code == 404
+    # A live code typed in lower case leads to the session; other six-letter paths stay "not found".
+    response = client.get(f"/{live_session.code.lower()}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{live_session.code}")
+    assert client.get("/zzzzzz").status_code == 404
+    assert client.post("/logout").status_code != 404  # the site's own routes win over codes
 
 
 def test_type_your_code(client, forms, live_session):
