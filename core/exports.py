@@ -19,6 +19,14 @@ def _cell(value):
     return value
 
 
+def _csv_cell(value):
+    """As _cell, with a time the way a person reads it: to the minute, no microseconds, no offset."""
+    value = _cell(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def _safe_text(value):
     # A cell starting with = + - @ would be run as a formula by Excel (CSV injection).
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -32,14 +40,14 @@ def csv_bytes(header, rows):
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe_text(_cell(v)) for v in row])
+        writer.writerow([_safe_text(_csv_cell(v)) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def csv_response(filename, header, rows):
     return Response(
         csv_bytes(header, rows),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -157,7 +157,7 @@ def approve_minutes(token):
 @bp.route("/<int:meeting_id>/mote.ics")
 def meeting_calendar(meeting_id):
     meeting = svc.get_meeting_or_404(meeting_id)
-    return Response(meeting_ics(meeting), mimetype="text/calendar; charset=utf-8",
+    return Response(meeting_ics(meeting), content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="mote-{meeting.id}.ics"'})
 
 
@@ -165,7 +165,7 @@ def meeting_calendar(meeting_id):
 def feed():
     meetings = svc.upcoming_meetings() + svc.cancelled_upcoming()
     body = calendar_bytes(meetings, name=_("Samråd – kommande möten"))
-    return Response(body, mimetype="text/calendar; charset=utf-8",
+    return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="samrad-moten.ics"'})
 
 

@@ -42,10 +42,10 @@ def test_public_index_and_meeting_page(client, make_meeting, db):
 def test_ics_endpoints(client, make_meeting):
     meeting = make_meeting(title="Dialogmöte")
     response = client.get(f"/moten/{meeting.id}/mote.ics")
-    assert response.mimetype == "text/calendar"
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert b"BEGIN:VEVENT\r\n" in response.data
     feed = client.get("/moten/kalender.ics")
-    assert feed.mimetype == "text/calendar" and feed.data.count(b"BEGIN:VEVENT") == 1
+    assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8" and feed.data.count(b"BEGIN:VEVENT") == 1
 
 
 def test_register_from_public_page(client, forms, make_meeting, outbox, db):
