@@ -21,6 +21,13 @@ def create_app(config=None):
         # One line on the console instead of a traceback: the operator has one thing to fix.
         raise SystemExit(f"Samråd will not start: {exc}") from None
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind nginx or Caddy: the visitor's address (rate limits), https and host come from the proxy's
+        # X-Forwarded-* headers, trusted only from that many proxies in front.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from core import cli, errors, extensions, mail, security
     from core.i18n import select_locale

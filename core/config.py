@@ -64,6 +64,8 @@ def load_config(instance_path):
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES") or 15),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT") or "5 per minute",
+        # How many proxies (nginx, Caddy) stand in front and set X-Forwarded-For/-Proto/-Host; 0 = none.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "TOKEN_MAX_AGE_SECONDS": 60 * 60 * 24,
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
     }

@@ -126,3 +126,26 @@ def test_lower_folds_swedish_letters_on_every_database(app, db):
     import sqlalchemy as sa
 
     assert db.session.scalar(sa.select(sa.func.lower("ÅÄÖ Förening"))) == "åäö förening"
+
+
+@pytest.mark.parametrize("proxies, expected", [
+    (0, ("127.0.0.1", "http://localhost/where")),
+    (1, ("203.0.113.7", "https://samrad.example.se/where")),
+])
+def test_forwarded_headers_are_trusted_only_behind_a_configured_proxy(database_url, proxies, expected):
+    """Rate limits key on the visitor's address and mailed links need https: behind nginx both come from it."""
+    from flask import request, url_for
+
+    from core.config import normalise_database_url
+
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+                      "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": proxies})
+
+    @app.route("/where")
+    def where():
+        return {"addr": request.remote_addr, "url": url_for("where", _external=True)}
+
+    data = app.test_client().get("/where", headers={
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "samrad.example.se",
+    }).get_json()
+    assert (data["addr"], data["url"]) == expected
