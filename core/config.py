@@ -44,6 +44,8 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
+        # The site's public address (https://samrad.example.se): CLI commands that mail links outside a request.
+        "BASE_URL": (env.get("BASE_URL") or "").strip().rstrip("/") or None,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(

@@ -25,14 +25,28 @@ def open_remisses_for_user():
     return out
 
 
+def published_remiss_count():
+    """For the home page: how many remisses have published answers."""
+    from surveys.remiss.compilation import published_remisses
+
+    return len(published_remisses())
+
+
 @click.command("remiss-reminders")
 def remiss_reminders():
     """Skicka automatiska påminnelser för remisser där det är inställt (en gång per dag)."""
     from flask import current_app
 
+    from core.config import ConfigError
     from surveys.remiss import managing
 
-    with current_app.test_request_context(base_url=managing.reminder_base_url()):
+    try:
+        base_url, warning = managing.cli_base_url(current_app.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if warning:
+        click.echo(warning, err=True)
+    with current_app.test_request_context(base_url=base_url):
         done = managing.send_due_reminders()
     for remiss, sent in done:
         click.echo(f"{remiss.title}: {sent} påminnelser")
@@ -59,6 +73,7 @@ def init_app(app):
     add_home_section(app, "surveys/remiss/_home.html", order=30)
     add_demo_seeder(app, seed_demo, order=30)
     app.add_template_global(open_remisses_for_user, "remiss_home_items")
+    app.add_template_global(published_remiss_count, "remiss_published_count")
     app.add_template_filter(_input_datetime, "remiss_input")
     app.cli.add_command(remiss_reminders)
     add_organisation_merge_hook(app, merge_organisations)

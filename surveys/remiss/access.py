@@ -61,6 +61,15 @@ def get_remiss_or_404(remiss_id, for_user, drafter=False):
     return remiss
 
 
+def public_page_instead(remiss_id, for_user):
+    """The remiss, when a visitor who is not logged in asks for it and its answers are published: they get the
+    public page instead of the login page. None otherwise (the usual rules apply)."""
+    if _authenticated(for_user):
+        return None
+    remiss = db.session.get(Remiss, remiss_id)
+    return remiss if remiss is not None and remiss.is_published() else None
+
+
 def get_public_remiss_or_404(remiss_id):
     remiss = db.session.get(Remiss, remiss_id)
     if remiss is None or not remiss.is_published():

@@ -177,13 +177,32 @@ def take_on(body, user, organisation_id=None, data=None):
     return org
 
 
-def sign_up(body, name, password, data=None):
-    """A new account for the invited address, in the invited (or named) organisation. Returns (user, organisation)."""
+def _typed_address(email):
+    """The address typed by someone holding a link that went to no address (passed on by hand)."""
+    email = (email or "").strip().lower()
+    if not email:
+        raise ClaimError(_("Fyll i det här fältet."), "email")
+    local, _at, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise ClaimError(_("Skriv en giltig e-postadress."), "email")
+    return email
+
+
+def sign_up(body, name, password, data=None, email=None):
+    """A new account for the invited address, in the invited (or named) organisation. Returns (user, organisation).
+
+    A link the drafting group made for a body with no address went to nobody's inbox: whoever holds it gives their
+    own address (email), which becomes the account's and, from then on, the body's.
+    """
     address = invited_address(body)
-    if not address:
-        raise ClaimError(_("Inbjudan saknar e-postadress. Kontakta skrivargruppen."))
+    typed = address is None
+    if typed:
+        address = _typed_address(email)
     if _account_for(address) is not None:
-        raise ClaimError(_("Det finns redan ett konto för %(email)s. Logga in med det i stället.", email=address))
+        raise ClaimError(_("Det finns redan ett konto för %(email)s. Logga in med det i stället.", email=address),
+                         "email" if typed else None)
+    if typed:
+        body.email = address
     user = User(email=address, name=" ".join((name or "").split())[:200])
     user.set_password(password)
     user.set_roles([Role.RESPONDENT])

@@ -7,14 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation
+from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation, utcnow
 from core.timeutil import utc_to_local
 from surveys.remiss.models import (
     POSITIONS,
     CommentTag,
     InvitedBody,
     KeyQuote,
+    Remiss,
     RemissAnswer,
+    RemissStatus,
     SectionAnswer,
 )
 from surveys.remiss.review import section_position_counts
@@ -193,3 +195,24 @@ def public_points(remiss):
         if items:
             out.append((s, items))
     return out
+
+
+def published_remisses(now=None):
+    """[(remiss, number of published answers)] for every remiss whose answers are public, latest deadline first.
+
+    The same rule as Remiss.is_published and RemissAnswer.is_public, asked of the database.
+    """
+    now = now or utcnow()
+    published = sa.or_(Remiss.published_at.is_not(None),
+                       sa.and_(Remiss.publish_at_deadline.is_(True), Remiss.status != RemissStatus.DRAFT,
+                               Remiss.deadline <= now))
+    remisses = db.session.scalars(sa.select(Remiss).where(published)
+                                  .order_by(Remiss.deadline.desc(), Remiss.id.desc())).all()
+    if not remisses:
+        return []
+    counts = dict(db.session.execute(
+        sa.select(RemissAnswer.remiss_id, sa.func.count())
+        .where(RemissAnswer.remiss_id.in_([r.id for r in remisses]), RemissAnswer.submitted_at.is_not(None),
+               sa.or_(RemissAnswer.contains_personal_data.is_(False), RemissAnswer.personal_data_reviewed.is_(True)))
+        .group_by(RemissAnswer.remiss_id)).all())
+    return [(r, counts.get(r.id, 0)) for r in remisses]

@@ -5,12 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from core.auth.forms import SetPasswordForm
 from core.forms import REQUIRED, MultiCheckboxField
@@ -67,6 +68,12 @@ class InviteForm(FlaskForm):
                            description=_l("En adress per rad."))
 
 
+class BodyEmailForm(FlaskForm):
+    """The address one invited body's invitation and reminders go to (checked by managing.set_body_email)."""
+
+    email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
+
+
 class OrgFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -94,7 +101,6 @@ class HandlingForm(FlaskForm):
     reason = TextAreaField(_l("Motivering"), render_kw={"rows": 2})
 
 
-
 class ClaimForm(SetPasswordForm):
     """The invitation page: which organisation answers (invited by email alone) and, without an account, a new one.
 
@@ -112,6 +118,10 @@ class ClaimForm(SetPasswordForm):
                              validate_choice=False)
     name = StringField(_l("Ditt namn"), validators=[DataRequired(REQUIRED), Length(max=200)],
                        render_kw={"autocomplete": "name"})
+    # Only when the invitation went to no address (a link the drafting group passed on by hand).
+    email = EmailField(_l("Din e-postadress"), validators=[
+        DataRequired(REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)],
+        render_kw={"autocomplete": "email"})
 
     ORGANISATION_FIELDS = ("org_name", "org_number", "legal_form", "sub_region")
 
@@ -127,6 +137,8 @@ def claim_form(state, body, user):
     keep = set()
     if state == claiming.SIGNUP:
         keep |= {"name", "password", "confirm"}
+        if not claiming.invited_address(body):
+            keep.add("email")
         form.password.label.text = _l("Välj ett lösenord")
         if body.organisation is None:
             keep |= set(ClaimForm.ORGANISATION_FIELDS)

@@ -1,16 +1,18 @@
 """The drafting group's writes: the remiss, its sections and attachments, invitations, reminders, status."""
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
+from core.config import ConfigError
 from core.extensions import db
 from core.mail import send_mail
 from core.models import Organisation, User, hash_token, utcnow
 from core.timeutil import utc_to_local
-from surveys.remiss import importing, uploads
+from surveys.remiss import claiming, importing, uploads
 from surveys.remiss.models import (
     BodyStatus,
     InvitedBody,
@@ -215,28 +217,53 @@ def _external(endpoint, **values):
     return url_for(endpoint, _external=True, **values)
 
 
-def _invite_mail(body, raw_token, reminder=False):
+def mail_address(body):
+    """Where the body's invitation goes: its own address, else its organisation's in the registry; None if neither."""
+    return claiming.invited_address(body)
+
+
+def _invite_mail(body, reminder=False, again=False):
+    """Mail the body a fresh personal link: the invitation, or a reminder. The earlier link stops working.
+
+    Without an address nothing changes (a link the drafting group passed on by hand keeps working): False.
+    """
     remiss = body.remiss
-    to = body.email or (body.organisation.contact_email if body.organisation else None)
+    to = mail_address(body)
     if not to:
         return False
-    link = _external("remiss.invitation", token=raw_token) if raw_token else _external("remiss.show",
-                                                                                       remiss_id=remiss.id)
+    raw = _new_token(body)
+    db.session.commit()
     subject = (_("Påminnelse: remiss %(title)s", title=remiss.title) if reminder
                else _("Remiss: %(title)s", title=remiss.title))
-    body_text = render_template("surveys/remiss/email/invitation.txt", remiss=remiss, body=body, link=link,
-                                reminder=reminder, deadline=utc_to_local(body.extension_until or remiss.deadline))
+    visitor = link_offers(body)
+    body_text = render_template(
+        "surveys/remiss/email/invitation.txt", remiss=remiss, body=body, reminder=reminder, again=reminder or again,
+        link=_external("remiss.invitation", token=raw), state=visitor.state, account_exists=visitor.account_exists,
+        address=visitor.address, deadline=utc_to_local(body.extension_until or remiss.deadline))
     send_mail(to, subject, body_text)
     return True
 
 
+def _check_email(email):
+    if email and ("@" not in email or "." not in email.split("@")[-1]):
+        raise RemissError(_("”%(email)s” är ingen giltig e-postadress.", email=email))
+
+
+@dataclass
+class Invited:
+    """What invite() did: the new bodies, those mailed now, and those no mail can reach (no address anywhere)."""
+
+    added: list = field(default_factory=list)
+    mailed: list = field(default_factory=list)
+    without_address: list = field(default_factory=list)
+
+
 def invite(remiss, organisations=(), emails=()):
-    """Invite organisations and email addresses; each gets a mail with a personal link. Returns the count."""
+    """Invite organisations and email addresses. While the remiss is open each new body with an address gets a
+    mail with its personal link at once; in a draft the links go out on opening."""
     # Check every address first: a typo in one must not leave the others half-saved.
     for email in emails:
-        email = email.strip()
-        if email and ("@" not in email or "." not in email.split("@")[-1]):
-            raise RemissError(_("”%(email)s” är ingen giltig e-postadress.", email=email))
+        _check_email(email.strip())
     existing = {b.organisation_id: b for b in remiss.bodies if b.organisation_id}
     existing_emails = {b.email.lower() for b in remiss.bodies if b.email and not b.organisation_id}
     created = []
@@ -264,12 +291,11 @@ def invite(remiss, organisations=(), emails=()):
         if org is not None:
             existing[org.id] = body
         created.append(body)
-    tokens = [(_new_token(b), b) for b in created]
     db.session.commit()
+    result = Invited(added=created, without_address=[b for b in created if not mail_address(b)])
     if remiss.status == RemissStatus.OPEN:
-        for raw, body in tokens:
-            _invite_mail(body, raw)
-    return len(created)
+        result.mailed = [b for b in created if _invite_mail(b)]
+    return result
 
 
 def send_invitations(remiss):
@@ -277,10 +303,62 @@ def send_invitations(remiss):
     sent = 0
     for body in remiss.bodies:
         if body.invited and body.status == BodyStatus.INVITED:
-            raw = _new_token(body)
-            db.session.commit()
-            sent += _invite_mail(body, raw)
+            sent += _invite_mail(body)
     return sent
+
+
+def unreachable_bodies(remiss):
+    """Invited bodies that have not opened their invitation and that no mail can reach."""
+    return [b for b in remiss.bodies
+            if b.invited and b.status == BodyStatus.INVITED and not mail_address(b)]
+
+
+def _check_open_for_links(remiss):
+    if remiss.status != RemissStatus.OPEN:
+        raise RemissError(_("Personliga länkar kan bara skapas och skickas medan remissen är öppen."))
+
+
+def create_personal_link(body):
+    """A fresh personal link for the drafting group to pass on by hand. The earlier link stops working.
+
+    Returns the full address; only its hash is stored, so it can be shown this once.
+    """
+    _check_open_for_links(body.remiss)
+    raw = _new_token(body)
+    db.session.commit()
+    return _external("remiss.invitation", token=raw)
+
+
+def link_offers(body):
+    """What the body's personal link offers someone who is not logged in (claiming.Invitation: state is SIGNUP when
+    they can create an account there, else LOGIN; account_exists when the invited address has one)."""
+    return claiming.state(body, None)
+
+
+def set_body_email(body, email):
+    """The address the body's invitations and reminders go to. Empty: the organisation's address in the registry."""
+    email = (email or "").strip().lower()
+    _check_email(email)
+    if not email and body.organisation_id is None:
+        raise RemissError(_("En remissinstans utan organisation behöver en e-postadress."))
+    if not email and not body.organisation.contact_email:
+        raise RemissError(_("Skriv en e-postadress."))
+    if email and body.organisation_id is None and any(
+            b.id != body.id and b.organisation_id is None and (b.email or "").lower() == email
+            for b in body.remiss.bodies):
+        raise RemissError(_("%(email)s är redan inbjuden till remissen.", email=email))
+    body.email = email or None
+    db.session.commit()
+
+
+def resend_invitation(body):
+    """Mail the invitation again with a fresh personal link (the earlier one stops). Returns the address."""
+    _check_open_for_links(body.remiss)
+    to = mail_address(body)
+    if not to:
+        raise RemissError(_("%(name)s har ingen e-postadress. Lägg till en först.", name=body.display_name))
+    _invite_mail(body, again=True)
+    return to
 
 
 def remove_body(body):
@@ -322,7 +400,8 @@ def send_reminders(remiss, now=None):
     now = now or utcnow()
     sent = 0
     for body in pending_bodies(remiss):
-        if _invite_mail(body, None, reminder=True):
+        # Each reminder carries a fresh personal link, like the invitation: it works without an account too.
+        if _invite_mail(body, reminder=True):
             body.last_reminded_at = now
             sent += 1
     db.session.commit()
@@ -348,8 +427,28 @@ def send_due_reminders(now=None):
     return done
 
 
-def reminder_base_url():
-    return current_app.config.get("REMISS_BASE_URL") or "http://localhost:5000"
+DEV_BASE_URL = "http://127.0.0.1:5000"
+
+
+def cli_base_url(config):
+    """The address links in mail sent from the command line start with: (url, warning or None).
+
+    Outside a request only BASE_URL says where the site is. Production refuses to go on without it (ConfigError,
+    one line for the operator) rather than mail links nobody can open; development uses the local server.
+    """
+    url = config.get("BASE_URL")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            raise ConfigError(f"BASE_URL måste börja med https://, till exempel https://samrad.example.se (nu: {url}). "
+                              f"/ BASE_URL must start with https://, for example https://samrad.example.se (now: {url}).")
+        return url, None
+    if config.get("SAMRAD_ENV") == "production":
+        raise ConfigError("BASE_URL saknas: sätt den till webbplatsens adress, till exempel "
+                          "BASE_URL=https://samrad.example.se, så att länkarna i e-posten fungerar; inget skickades. "
+                          "/ BASE_URL is not set: set it to the site's public address so the links in the mail "
+                          "work; nothing was sent.")
+    return DEV_BASE_URL, (f"Varning: BASE_URL är inte satt; länkarna pekar på {DEV_BASE_URL}. "
+                          f"/ Warning: BASE_URL is not set; links point to {DEV_BASE_URL}.")
 
 
 def merge_organisations(keep, drop):

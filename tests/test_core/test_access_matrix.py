@@ -33,7 +33,7 @@ POLICY = {
     "barometer.new": {MODERATOR, ADMIN},
     "barometer_live.join_code": EVERYONE,
     "barometer_api.openapi": EVERYONE,
-    "remiss.index": LOGGED_IN,
+    "remiss.index": EVERYONE,
     "remiss.create": {SKRIVARGRUPP, ADMIN},
     "remiss.fresh_csrf": EVERYONE,
     "remiss.logged_in_again": LOGGED_IN,

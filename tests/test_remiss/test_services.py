@@ -113,7 +113,8 @@ def test_invite_sends_personal_link_with_hashed_token(make_remiss, make_organisa
     raw = link.rsplit("/", 1)[1]
     assert body.token_hash != raw and len(body.token_hash) == 64
     assert managing.body_by_token(raw).id == body.id
-    assert managing.invite(remiss, [org], ["ny@exempel.se", "NY@exempel.se"]) == 1
+    result = managing.invite(remiss, [org], ["ny@exempel.se", "NY@exempel.se"])
+    assert [b.email for b in result.added] == ["ny@exempel.se"] and result.mailed == result.added
     with pytest.raises(RemissError, match="giltig"):
         managing.invite(remiss, [], ["inte-en-adress"])
 

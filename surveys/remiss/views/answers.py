@@ -53,7 +53,8 @@ def invitation(token):
             try:
                 if invited.state == claiming.SIGNUP:
                     user, org = claiming.sign_up(body, form.name.data, form.password.data,
-                                                 data=form.organisation_data())
+                                                 data=form.organisation_data(),
+                                                 email=form.email.data if "email" in form else None)
                     start_session(user)
                 else:
                     chosen = form.organisation_id.data if "organisation_id" in form else None

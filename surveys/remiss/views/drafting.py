@@ -1,17 +1,19 @@
 """The drafting group's pages: the remiss list, creating and editing, sections, attachments, invited bodies."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from core.access import role_required
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.forms import EmptyForm
 from core.models import Organisation, Role
 from core.timeutil import local_to_utc, utc_to_local_naive
-from surveys.remiss import access, answering, managing
+from surveys.remiss import access, answering, compilation, managing
 from surveys.remiss.forms import (
     AttachmentForm,
+    BodyEmailForm,
     ExtensionForm,
     ImportForm,
     InviteForm,
@@ -19,14 +21,26 @@ from surveys.remiss.forms import (
     RemissForm,
     SectionForm,
 )
-from surveys.remiss.models import InvitedBody, Remiss, RemissAnswer, RemissError, RemissSection, RemissStatus
+from surveys.remiss.models import (
+    BodyStatus,
+    InvitedBody,
+    Remiss,
+    RemissAnswer,
+    RemissError,
+    RemissSection,
+    RemissStatus,
+)
 from surveys.remiss.views import bp
 from surveys.remiss.views.common import flash_error, render_markdown
 
 
 @bp.route("/")
-@login_required
 def index():
+    """Open to everyone: the remisses whose answers are published; and, logged in, those to answer or draft."""
+    published = compilation.published_remisses()
+    if not current_user.is_authenticated:
+        return render_template("surveys/remiss/index.html", drafting=[], answering=[], published=published,
+                               can_create=False)
     remisses = db.session.scalars(sa.select(Remiss).order_by(Remiss.deadline.desc())).all()
     drafting = [r for r in remisses if r.is_drafter(current_user)]
     answering = []
@@ -36,8 +50,8 @@ def index():
         orgs = access.answerable_org_ids(r, current_user)
         if orgs:
             answering.append((r, [o for o in current_user.organisations if o.id in orgs]))
-    published = [r for r in remisses if r not in drafting and r.is_published()
-                 and not any(r is a for a, _o in answering)]
+    shown = {r.id for r in drafting} | {r.id for r, _o in answering}
+    published = [(r, n) for r, n in published if r.id not in shown]
     return render_template("surveys/remiss/index.html", drafting=drafting, answering=answering,
                            published=published, can_create=access.can_create(current_user))
 
@@ -106,8 +120,12 @@ def edit(remiss_id):
 
 
 @bp.route("/<int:remiss_id>")
-@login_required
 def show(remiss_id):
+    public = access.public_page_instead(remiss_id, current_user)
+    if public is not None:
+        return redirect(url_for("remiss.public", remiss_id=public.id))
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     remiss = access.get_remiss_or_404(remiss_id, current_user)
     my_orgs = []
     answerable = access.answerable_org_ids(remiss, current_user)
@@ -135,6 +153,7 @@ def change_status(remiss_id, action):
     else:
         if action == "open":
             flash(_("Remissen är öppen. %(n)s inbjudningar skickades.", n=sent), "success")
+            _flash_without_address(managing.unreachable_bodies(remiss))
         else:
             flash(_("Remissens status är nu ”%(status)s”.", status=remiss.status_label), "success")
     return redirect(url_for("remiss.show", remiss_id=remiss.id))
@@ -268,32 +287,76 @@ def delete_attachment(remiss_id, attachment_id):
 
 # --- invited bodies -----------------------------------------------------------
 
+def _flash_without_address(bodies):
+    if bodies:
+        flash(_("Saknar e-postadress: %(names)s. Lägg till en adress i listan över remissinstanser eller i "
+                "organisationsregistret, eller skapa en länk att skicka själv.",
+                names=", ".join(b.display_name for b in bodies)), "warning")
+
+
+def _flash_invited(remiss, result):
+    added, mailed = len(result.added), len(result.mailed)
+    if not added:
+        message = _("Inga nya remissinstanser lades till: de valda är redan inbjudna.")
+    elif remiss.status == RemissStatus.DRAFT:
+        message = ngettext("%(num)d remissinstans lades till. Inbjudan skickas när remissen öppnas.",
+                           "%(num)d remissinstanser lades till. Inbjudningarna skickas när remissen öppnas.", added)
+    elif remiss.status != RemissStatus.OPEN:
+        message = ngettext("%(num)d remissinstans lades till.", "%(num)d remissinstanser lades till.", added)
+    elif mailed == added:
+        message = ngettext("%(num)d remissinstans lades till och fick en inbjudan med e-post.",
+                           "%(num)d remissinstanser lades till och fick en inbjudan med e-post.", added)
+    elif mailed == 0:
+        message = ngettext("%(num)d remissinstans lades till, men ingen inbjudan kunde skickas med e-post.",
+                           "%(num)d remissinstanser lades till, men ingen inbjudan kunde skickas med e-post.", added)
+    else:
+        message = _("%(added)d remissinstanser lades till; %(mailed)d av dem fick en inbjudan med e-post.",
+                    added=added, mailed=mailed)
+    flash(message, "success")
+    _flash_without_address(result.without_address)
+
+
+def _invite_choices(remiss, form):
+    """The filter form and the organisations that may still be invited (the form's choices)."""
+    filters = OrgFilterForm(request.args)
+    found = managing.filter_organisations(filters.legal_form.data, filters.sub_region.data, filters.q.data)
+    already = {b.organisation_id for b in remiss.bodies if b.organisation_id and b.invited}
+    candidates = [o for o in found if o.id not in already]
+    form.organisations.choices = [(o.id, o.name) for o in candidates]
+    return filters, candidates, len(found) >= managing.CANDIDATE_LIMIT
+
+
+def _render_bodies(remiss, form=None, status=200, email_edit=None):
+    """The bodies page; email_edit = {"id", "value", "error"} keeps one row's typed address beside its error."""
+    if form is None:
+        form = InviteForm(formdata=None)
+    filters, candidates, truncated = _invite_choices(remiss, form)
+    body_list = compilation.bodies(remiss)
+    return render_template("surveys/remiss/bodies.html", remiss=remiss, filters=filters, form=form,
+                           candidates=candidates, body_list=body_list,
+                           addresses={b.id: managing.mail_address(b) for b in body_list},
+                           extension_form=ExtensionForm, email_edit=email_edit or {}, truncated=truncated), status
+
+
 @bp.route("/<int:remiss_id>/instanser", methods=["GET", "POST"])
 @login_required
 def bodies(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    filters = OrgFilterForm(request.args)
-    candidates = managing.filter_organisations(filters.legal_form.data, filters.sub_region.data, filters.q.data)
-    already = {b.organisation_id for b in remiss.bodies if b.organisation_id and b.invited}
     form = InviteForm()
-    form.organisations.choices = [(o.id, o.name) for o in candidates if o.id not in already]
+    if request.method == "POST":
+        _invite_choices(remiss, form)
     if request.method == "POST" and form.validate_on_submit():
         chosen = form.organisations.data or []
         orgs = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(chosen))).all() if chosen else []
         emails = [e for e in (form.emails.data or "").replace(",", "\n").splitlines() if e.strip()]
         try:
-            n = managing.invite(remiss, orgs, emails)
+            result = managing.invite(remiss, orgs, emails)
         except RemissError as exc:
             flash_error(exc)
         else:
-            flash(_("%(n)s remissinstanser lades till.", n=n), "success")
+            _flash_invited(remiss, result)
             return redirect(url_for("remiss.bodies", remiss_id=remiss.id, **request.args))
-    from surveys.remiss.compilation import bodies as list_bodies
-
-    return render_template("surveys/remiss/bodies.html", remiss=remiss, filters=filters, form=form,
-                           candidates=[o for o in candidates if o.id not in already],
-                           body_list=list_bodies(remiss), extension_form=ExtensionForm,
-                           truncated=len(candidates) >= managing.CANDIDATE_LIMIT)
+    return _render_bodies(remiss, form)
 
 
 def _body_or_404(remiss, body_id):
@@ -336,6 +399,73 @@ def remove_body(remiss_id, body_id):
     return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
 
 
+def _back_to_body(remiss, body):
+    return redirect(url_for("remiss.bodies", remiss_id=remiss.id) + f"#body-{body.id}")
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/epost", methods=["POST"])
+@login_required
+def set_body_email(remiss_id, body_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = _body_or_404(remiss, body_id)
+    form = BodyEmailForm()
+    error = None
+    if not form.validate_on_submit():
+        error = (_("Sidan var för gammal för att spara. Det du skrev finns kvar – skicka formuläret igen.")
+                 if form.csrf_token.errors else " ".join(str(e) for e in form.email.errors))
+    else:
+        try:
+            managing.set_body_email(body, form.email.data)
+        except RemissError as exc:
+            error = str(exc)
+    if error:
+        return _render_bodies(remiss, status=400,
+                              email_edit={"id": body.id, "value": form.email.data or "", "error": error})
+    if remiss.status == RemissStatus.OPEN and body.status not in (BodyStatus.ANSWERED, BodyStatus.DECLINED):
+        flash(_("E-postadressen för %(name)s är sparad. Tryck på ”Skicka inbjudan igen” så får de sin länk.",
+                name=body.display_name), "success")
+    else:
+        flash(_("E-postadressen för %(name)s är sparad.", name=body.display_name), "success")
+    return _back_to_body(remiss, body)
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/skicka-igen", methods=["POST"])
+@login_required
+def resend_invitation(remiss_id, body_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = _body_or_404(remiss, body_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            to = managing.resend_invitation(body)
+        except RemissError as exc:
+            flash_error(exc)
+        else:
+            flash(_("En ny inbjudan skickades till %(email)s. Den tidigare länken fungerar inte längre.", email=to),
+                  "success")
+    return _back_to_body(remiss, body)
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/lank", methods=["POST"])
+@login_required
+def personal_link(remiss_id, body_id):
+    """A fresh personal link, shown this once (only its hash is kept) for the drafting group to pass on."""
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = _body_or_404(remiss, body_id)
+    if not EmptyForm().validate_on_submit():
+        flash(_("Sidan var för gammal. Försök igen."), "error")
+        return _back_to_body(remiss, body)
+    try:
+        link = managing.create_personal_link(body)
+    except RemissError as exc:
+        flash_error(exc)
+        return _back_to_body(remiss, body)
+    response = make_response(render_template("surveys/remiss/body_link.html", remiss=remiss, body=body, link=link,
+                                             address=managing.mail_address(body),
+                                             visitor=managing.link_offers(body)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/<int:remiss_id>/paminnelser", methods=["POST"])
 @login_required
 def remind(remiss_id):
@@ -347,4 +477,5 @@ def remind(remiss_id):
             flash_error(exc)
         else:
             flash(_("%(n)s påminnelser skickades.", n=n), "success")
+            _flash_without_address(managing.unreachable_bodies(remiss))
     return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
