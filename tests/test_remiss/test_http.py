@@ -277,7 +277,8 @@ def test_invitation_link_marks_opened(client, make_remiss, make_organisation, ou
     auth.login_as(member)
     response = client.get(link)
     assert response.status_code == 302 and f"/svar/{org.id}" in response.headers["Location"]
-    assert client.get("/remisser/inbjudan/fel-token").status_code == 404
+    gone = client.get("/remisser/inbjudan/fel-token")
+    assert gone.status_code == 404 and "Länken gäller inte längre" in gone.get_data(as_text=True)
 
 
 def test_bodies_page_filters_invites_and_extends(client, auth, skrivare, remiss, make_organisation, forms, db):

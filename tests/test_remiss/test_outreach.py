@@ -150,7 +150,7 @@ def test_reminder_over_http_carries_a_personal_link(client, auth, forms, skrivar
     page = f"/remisser/{remiss.id}/instanser"
     response = forms.post(f"/remisser/{remiss.id}/paminnelser", {}, page=page, follow_redirects=True)
     flashes = _flashes(response.get_data(as_text=True))
-    assert "1 påminnelser skickades." in flashes and "Saknar e-postadress: PRO." in flashes
+    assert "1 påminnelse skickades." in flashes and "Saknar e-postadress: PRO." in flashes
     assert [m["To"] for m in outbox] == ["p@example.se"]
     auth.logout()
     html = client.get(f"/remisser/inbjudan/{_token(outbox[0])}").get_data(as_text=True)
@@ -276,7 +276,7 @@ def test_opening_names_those_without_address(client, auth, forms, skrivare, make
     response = forms.post(f"/remisser/{remiss.id}/status/open", {}, page=f"/remisser/{remiss.id}",
                           follow_redirects=True)
     flashes = _flashes(response.get_data(as_text=True))
-    assert "1 inbjudningar skickades." in flashes and "Saknar e-postadress: PRO." in flashes
+    assert "1 inbjudan skickades." in flashes and "Saknar e-postadress: PRO." in flashes
 
 
 def test_drafting_group_makes_a_personal_link_for_a_body_without_address(client, auth, forms, skrivare,

@@ -38,7 +38,10 @@ def invitation(token):
     Someone without an account in the invited organisation takes the invitation on here (see claiming).
     """
     body = managing.body_by_token(token)
-    if body is None or body.remiss.status == "draft":
+    if body is None:
+        # Most often an earlier link, replaced by the one in a reminder or a new invitation: say so.
+        return render_template("surveys/remiss/invitation_gone.html"), 404
+    if body.remiss.status == "draft":
         abort(404)
     if request.method == "GET":
         managing.open_invitation(body)

@@ -152,7 +152,8 @@ def change_status(remiss_id, action):
         flash_error(exc)
     else:
         if action == "open":
-            flash(_("Remissen är öppen. %(n)s inbjudningar skickades.", n=sent), "success")
+            flash(ngettext("Remissen är öppen. %(num)d inbjudan skickades.",
+                           "Remissen är öppen. %(num)d inbjudningar skickades.", sent), "success")
             _flash_without_address(managing.unreachable_bodies(remiss))
         else:
             flash(_("Remissens status är nu ”%(status)s”.", status=remiss.status_label), "success")
@@ -476,6 +477,6 @@ def remind(remiss_id):
         except RemissError as exc:
             flash_error(exc)
         else:
-            flash(_("%(n)s påminnelser skickades.", n=n), "success")
+            flash(ngettext("%(num)d påminnelse skickades.", "%(num)d påminnelser skickades.", n), "success")
             _flash_without_address(managing.unreachable_bodies(remiss))
     return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
