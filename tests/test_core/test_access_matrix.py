@@ -87,3 +87,23 @@ def test_navigation_shows_only_what_the_role_may_use(app, client, auth, make_use
         roles = item["roles"]
         visible = roles is None or not roles or persona == ADMIN or persona in roles
         assert (href in nav) == visible, f"{persona}: nav item {item['endpoint']} visible={href in nav}"
+
+
+def test_no_page_repeats_an_element_id(app, client, auth, admin, make_organisation):
+    """Duplicate ids break labels and screen readers (WCAG 4.1.1); many small forms on one page made them."""
+    import re
+    from collections import Counter
+
+    org = make_organisation("Förening utan adress", needs_review=True)
+    auth.login_as(admin)
+    pages = [rule.rule for rule in app.url_map.iter_rules()
+             if "GET" in rule.methods and not rule.arguments and rule.endpoint in POLICY
+             and not rule.rule.endswith((".ics", ".csv", ".xlsx", ".js", ".json", "healthz"))]
+    pages.append(f"/organisationer/{org.id}")  # several one-button forms on one page
+    repeated = {}
+    for url in pages:
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        twice = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1]
+        if twice:
+            repeated[url] = twice
+    assert not repeated
