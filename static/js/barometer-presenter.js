@@ -49,12 +49,17 @@
     if (!chart || !window.Plotly) return;
     if (!c.figure) { window.Plotly.purge(chart); return; }
     var config = (window.SamradCharts && window.SamradCharts.config) || { responsive: true, displaylogo: false };
-    window.Plotly.react(chart, c.figure.data, fit(c.figure.layout), config);
+    window.Plotly.react(chart, c.figure.data, fit(c.figure), config);
   }
 
-  // The server builds the chart for a projector; on a phone-sized control page, scale the type down.
-  function fit(layout) {
-    if (chart.clientWidth >= 640) return layout;
+  // The server builds the chart for a projector; on a phone-sized control page, scale the type down
+  // (on a phone, charts.js's phone layout: poles one above the other, fewer ticks).
+  function fit(figure) {
+    var layout = figure.layout, width = chart.clientWidth;
+    if (width >= 640) return layout;
+    if (window.SamradCharts && window.SamradCharts.fit && width < 520) {
+      return window.SamradCharts.fit(figure, width, 300);
+    }
     var small = JSON.parse(JSON.stringify(layout));
     small.font = Object.assign({}, small.font, { size: 13 });
     small.legend = Object.assign({}, small.legend, { font: { size: 12 }, y: -0.35 });
