@@ -14,12 +14,42 @@ def _json_error(code, error, message):
     return {"error": error, "message": message}, code
 
 
+# Never written back into a page: what was typed in these is asked for again.
+SECRET_FIELDS = ("password", "confirm", "current", "token")
+
+
+def _same_origin():
+    """True when the refused post came from one of our own pages (Origin, else Referer, names our host)."""
+    from urllib.parse import urlsplit
+
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    parts = urlsplit(source)
+    return (parts.scheme, parts.netloc) == (request.scheme, request.host)
+
+
+def resubmittable_fields():
+    """What a refused form post held, to send again with a fresh token; None if it may not be offered.
+
+    Offered only for a post from our own pages (a forged cross-site post must not come back with a valid token
+    and a button), without files or secrets (passwords are typed again).
+    """
+    if request.method != "POST" or request.files or not request.form or not _same_origin():
+        return None
+    fields = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"]
+    if not fields or any(any(word in key.lower() for word in SECRET_FIELDS) for key, _value in fields):
+        return None
+    return fields
+
+
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         if wants_json():
             return _json_error(400, "csrf", _("Sidan var för gammal. Ladda om och försök igen."))
-        return render_template("errors/csrf.html"), 400
+        # The session (and its key) is gone, but not what the user typed: offer to send it again.
+        return render_template("errors/csrf.html", fields=resubmittable_fields(), action=request.full_path), 400
 
     @app.errorhandler(403)
     def forbidden(exc):

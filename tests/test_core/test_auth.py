@@ -177,3 +177,28 @@ def test_mail_without_smtp_goes_to_the_log(app, caplog, admin):
     with caplog.at_level(logging.INFO, logger="samrad.mail"):
         services.send_password_reset(admin.email)
     assert "Återställ ditt lösenord" in caplog.text and "/aterstall/" in caplog.text
+
+
+def test_a_form_refused_for_an_old_key_comes_back_with_what_was_typed(client, auth, admin, make_organisation):
+    """The session ran out while someone wrote: the error page holds their text and sends it again."""
+    import re
+
+    auth.login_as(admin)
+    typed = {"name": "Föreningen Gläntan", "org_number": "", "legal_form": "forening", "sub_region": "",
+             "contact_email": "", "website": "", "notes": "Första raden.\nAndra raden med å, ä, ö."}
+    same_site = {"Origin": "http://localhost"}
+    refused = client.post("/organisationer/ny", data=dict(typed, csrf_token="gammal"), headers=same_site)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Skicka igen" in html and "Andra raden med å, ä, ö." in html
+    # The page's own form carries a fresh key and every field as typed: sending it creates the organisation.
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert {key: fields[key] for key in typed} == typed
+    resent = client.post("/organisationer/ny", data=dict(typed, csrf_token=token), headers=same_site)
+    assert resent.status_code == 302
+    # A post from another site gets no button (a forged post must not come back ready to send), nor do secrets.
+    forged = client.post("/organisationer/ny", data=dict(typed, csrf_token="x"),
+                         headers={"Origin": "https://evil.example"})
+    assert "Skicka igen" not in forged.get_data(as_text=True)
+    login = client.post("/login", data={"email": admin.email, "password": PASSWORD}, headers=same_site)
+    assert "Skicka igen" not in login.get_data(as_text=True) and PASSWORD not in login.get_data(as_text=True)
