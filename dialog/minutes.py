@@ -1,10 +1,8 @@
 """Minutes per agenda item, decisions, follow-up tasks, approval by the signers and revisions."""
-import hashlib
-
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from core import signing
 from core.extensions import db
 from core.mail import send_mail
 from core.models import utcnow
@@ -174,22 +172,19 @@ def approval_missing(meeting):
 
 # --- approval through a personal link ------------------------------------------------------------
 
-APPROVAL_SALT = "samrad-dialog-minutes-approval"
+APPROVAL_PURPOSE = "dialog-minutes-approval"
+APPROVAL_SALT = signing.salt(APPROVAL_PURPOSE)
 APPROVAL_LINK_DAYS = 60
-
-
-def _approval_serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=APPROVAL_SALT)
 
 
 def _signer_fingerprint(signer):
     # Binds the link to this meeting and address: a signer removed and added again under a
     # reused id (SQLite reuses the highest one) with someone else's address does not inherit it.
-    return hashlib.sha256(f"{signer.meeting_id}:{signer.email or ''}".encode()).hexdigest()[:16]
+    return signing.fingerprint(f"{signer.meeting_id}:{signer.email or ''}")
 
 
 def make_approval_token(signer):
-    return _approval_serializer().dumps({"sid": signer.id, "fp": _signer_fingerprint(signer)})
+    return signing.sign(APPROVAL_PURPOSE, {"sid": signer.id, "fp": _signer_fingerprint(signer)})
 
 
 def approval_url(signer):
@@ -198,10 +193,7 @@ def approval_url(signer):
 
 def signer_from_token(token):
     """The signer a personal approval link was made for, or None if it is wrong, expired or removed."""
-    try:
-        data = _approval_serializer().loads(token, max_age=APPROVAL_LINK_DAYS * 24 * 3600)
-    except (SignatureExpired, BadSignature):
-        return None
+    data = signing.unsign(APPROVAL_PURPOSE, token, max_age=APPROVAL_LINK_DAYS * 24 * 3600)
     signer_id = data.get("sid") if isinstance(data, dict) else None
     signer = db.session.get(MinutesSigner, signer_id) if isinstance(signer_id, int) else None
     if signer is None or not signer.email or data.get("fp") != _signer_fingerprint(signer):
@@ -211,7 +203,7 @@ def signer_from_token(token):
 
 def minutes_fingerprint(meeting):
     """A short hash of the minutes text: the approval page posts the one it showed."""
-    return hashlib.sha256(minutes_text(meeting).encode()).hexdigest()[:16]
+    return signing.fingerprint(minutes_text(meeting))
 
 
 def pending_with_email(meeting):

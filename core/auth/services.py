@@ -1,5 +1,4 @@
 """Account rules: authentication with lockout, invitations, password reset links, user admin."""
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -7,11 +6,11 @@ import sqlalchemy as sa
 from flask import current_app, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.extensions import db
 from core.mail import send_mail
 from core.models import ApiToken, Membership, User, utcnow
+from core.signing import fingerprint, sign, unsign
 
 
 class AuthError(Exception):
@@ -75,24 +74,19 @@ def authenticate(email, password):
 
 # --- signed links -------------------------------------------------------------
 
-def _serializer(purpose):
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"samrad-{purpose}")
-
-
 def _fingerprint(user):
     # Changes when the password is set, so a used reset or invite link stops working.
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    return fingerprint(user.password_hash or "unset")
 
 
 def make_link_token(user, purpose):
-    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user)})
+    return sign(purpose, {"uid": user.id, "fp": _fingerprint(user)})
 
 
 def user_from_link_token(token, purpose, max_age):
     """The user a reset/invite link was made for, or None if it is wrong, used or expired."""
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
+    data = unsign(purpose, token, max_age)
+    if data is None:
         return None
     user = db.session.get(User, data.get("uid"))
     if user is None or data.get("fp") != _fingerprint(user):
