@@ -412,8 +412,8 @@ def set_body_email(remiss_id, body_id):
     form = BodyEmailForm()
     error = None
     if not form.validate_on_submit():
-        error = (_("Sidan var för gammal för att spara. Det du skrev finns kvar – skicka formuläret igen.")
-                 if form.csrf_token.errors else " ".join(str(e) for e in form.email.errors))
+        # An expired CSRF key never gets here: CSRFProtect answers it first (core/errors.py keeps the text).
+        error = " ".join(str(e) for e in form.email.errors)
     else:
         try:
             managing.set_body_email(body, form.email.data)
