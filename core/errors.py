@@ -10,8 +10,39 @@ def wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+class DomainError(Exception):
+    """A rule of the domain refused what was asked. Every area's errors subclass this.
+
+    `message` is for the user (Swedish, translated lazily); `code` is a short machine word for the JSON API;
+    `status` is the HTTP status a view answers with when it lets the error through.
+    """
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message=None, *, code=None, status=None, **extra):
+        self.message = message if message is not None else (self.args[0] if self.args else "")
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.extra = extra
+
+    def __str__(self):
+        return str(self.message)
+
+    def to_json(self):
+        return json_error(self.status, self.code, self.message, **self.extra)
+
+
+def json_error(status, code, message, **extra):
+    """The one JSON error shape: ({"error": code, "message": text, ...}, status)."""
+    return {"error": code, "message": str(message), **extra}, status
+
+
 def _json_error(code, error, message):
-    return {"error": error, "message": message}, code
+    return json_error(code, error, message)
 
 
 # Never written back into a page: what was typed in these is asked for again.
