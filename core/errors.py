@@ -10,7 +10,7 @@ def wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-class DomainError(Exception):
+class DomainError(ValueError):
     """A rule of the domain refused what was asked. Every area's errors subclass this.
 
     `message` is for the user (Swedish, translated lazily); `code` is a short machine word for the JSON API;

@@ -5,6 +5,7 @@ from flask import current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from core import registry
 from core.forms import EmptyForm
 
 
@@ -59,4 +60,5 @@ def init_app(app):
             "current_locale": str(get_locale() or "sv"),
             "button_form": EmptyForm,
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "panels": lambda slot, **context: registry.render_panels(current_app, slot, **context),
         }
