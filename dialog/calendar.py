@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) files for one meeting and a feed of upcoming meetings, written by hand."""
-from flask import request, url_for
+from flask import request
 
+from core.mail import external_url
 from core.models import utcnow
 from dialog.models import MeetingStatus
 
@@ -44,7 +45,7 @@ def _host():
 
 def event_lines(meeting, now=None):
     now = now or utcnow()
-    url = url_for("dialog.meeting", meeting_id=meeting.id, _external=True)
+    url = external_url("dialog.meeting", meeting_id=meeting.id)
     location = ", ".join(p for p in (meeting.place, meeting.online_url) if p)
     description = meeting.description or ""
     if meeting.online_url:

@@ -1,10 +1,10 @@
 """Minutes per agenda item, decisions, follow-up tasks, approval by the signers and revisions."""
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from core import signing
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import utcnow
 from dialog.models import (
     Decision,
@@ -188,7 +188,7 @@ def make_approval_token(signer):
 
 
 def approval_url(signer):
-    return url_for("dialog.approve_minutes", token=make_approval_token(signer), _external=True)
+    return external_url("dialog.approve_minutes", token=make_approval_token(signer))
 
 
 def signer_from_token(token):

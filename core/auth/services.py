@@ -3,12 +3,12 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, session, url_for
+from flask import current_app, render_template, session
 from flask_babel import gettext as _
 from flask_login import login_user
 
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import ApiToken, Membership, User, utcnow
 from core.signing import fingerprint, sign, unsign
 
@@ -100,7 +100,7 @@ def send_password_reset(email):
     if user is None or not user.is_active:
         return False
     token = make_link_token(user, "reset")
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     send_mail(
         user.email,
         _("Återställ ditt lösenord i Samråd"),
@@ -124,7 +124,7 @@ def invite_user(email, name, roles, organisation_ids=(), invited_by=None):
 
 def send_invitation(user, invited_by=None):
     token = make_link_token(user, "invite")
-    link = url_for("auth.accept_invite", token=token, _external=True)
+    link = external_url("auth.accept_invite", token=token)
     send_mail(
         user.email,
         _("Du är inbjuden till Samråd"),

@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from core.config import ConfigError
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import Organisation, User, hash_token, utcnow
 from core.timeutil import utc_to_local
 from surveys.remiss import claiming, importing, uploads
@@ -214,7 +214,7 @@ def _new_token(body):
 
 
 def _external(endpoint, **values):
-    return url_for(endpoint, _external=True, **values)
+    return external_url(endpoint, **values)
 
 
 def mail_address(body):

@@ -1,0 +1,74 @@
+"""Issue 9: mailed links from BASE_URL only, trusted hosts, login throttling and timing."""
+import re
+
+import pytest
+
+from app import create_app
+from core.config import ConfigError, check_production, normalise_database_url, trusted_hosts
+from core.mail import external_url
+from tests.conftest import csrf_token_from
+
+# --- item 2: mailed links and the Host header ------------------------------------------------------------------
+
+
+def _request_reset(client, email, host):
+    """Ask for a reset the way a browser at `host` would: the form, then the post, both to that host."""
+    page = client.get("/glomt-losenord", headers={"Host": host})
+    if page.status_code != 200:
+        return page
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post("/glomt-losenord", data={"email": email, "csrf_token": token}, headers={"Host": host})
+
+
+def test_reset_requested_for_an_unknown_host_is_refused(client, admin, outbox):
+    response = _request_reset(client, admin.email, "evil.example")
+    assert response.status_code == 400
+    assert not any("evil.example" in m.get_content() for m in outbox)
+    assert outbox == []
+
+
+def test_mailed_reset_link_points_at_base_url_whatever_the_host(app, client, admin, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://samrad.example.se")
+    response = _request_reset(client, admin.email, "127.0.0.1")
+    assert response.status_code == 200
+    text = outbox[-1].get_content()
+    assert re.search(r"https://samrad\.example\.se/aterstall/\S+", text)
+    assert "127.0.0.1" not in text and "localhost" not in text
+
+
+def test_external_url_works_outside_a_request_and_keeps_a_path_prefix(app, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://example.org/samrad")
+    with app.app_context():
+        assert external_url("auth.reset_password", token="abc") == "https://example.org/samrad/aterstall/abc"
+
+
+def test_external_url_defaults_to_the_local_server_in_development(app, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", None)
+    assert external_url("auth.login").startswith("http://127.0.0.1:5000/login")
+
+
+def test_trusted_hosts_default_from_base_url():
+    assert trusted_hosts({"BASE_URL": "https://samrad.example.se:8443", "SAMRAD_ENV": "production"}) == [
+        "samrad.example.se"]
+    dev = trusted_hosts({"BASE_URL": None, "SAMRAD_ENV": "development"})
+    assert {"localhost", "127.0.0.1"} <= set(dev)
+    assert trusted_hosts({"BASE_URL": "https://a.se", "TRUSTED_HOSTS": ["a.se", "b.se"]}) == ["a.se", "b.se"]
+
+
+def test_production_needs_base_url():
+    with pytest.raises(ConfigError, match="BASE_URL"):
+        check_production({"SAMRAD_ENV": "production", "SECRET_KEY": "k" * 48, "BASE_URL": None})
+    check_production({"SAMRAD_ENV": "production", "SECRET_KEY": "k" * 48, "BASE_URL": "https://samrad.example.se"})
+
+
+def test_production_app_refuses_other_hosts(monkeypatch, database_url):
+    monkeypatch.setenv("SAMRAD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("BASE_URL", "https://samrad.example.se")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://samrad.example.se").status_code == 200
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
+    assert client.get("/healthz", base_url="http://localhost").status_code == 400
