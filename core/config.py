@@ -66,8 +66,9 @@ def load_config(instance_path):
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session; expiry is handled by the session
+        # Failed logins for one address from one source before that source waits LOGIN_THROTTLE_MINUTES.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES") or 5),
-        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES") or 15),
+        "LOGIN_THROTTLE_MINUTES": int(env.get("LOGIN_THROTTLE_MINUTES") or 15),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT") or "5 per minute",
         # How many proxies (nginx, Caddy) stand in front and set X-Forwarded-For/-Proto/-Host; 0 = none.

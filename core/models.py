@@ -103,8 +103,6 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(5))
     # Rotated on password change and on logout-everywhere: old session cookies stop working.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -226,3 +224,23 @@ class ApiToken(db.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one typed address from one source address.
+
+    Keyed by the address typed (hashed: typos and strangers' addresses are not kept), whether or not it has an
+    account, so known and unknown addresses behave alike. Only that source waits; the owner elsewhere does not.
+    """
+
+    __tablename__ = "login_throttles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None]
+    # When the account's owner was last told of it (one mail per throttle window).
+    notified_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("email_hash", "source"),)

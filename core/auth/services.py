@@ -1,12 +1,13 @@
-"""Account rules: authentication with lockout, invitations, password reset links, user admin."""
+"""Account rules: authentication with throttling, invitations, password reset links, user admin."""
 import secrets
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, session
+from flask import render_template, session
 from flask_babel import gettext as _
 from flask_login import login_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.auth import throttle
 from core.extensions import db
 from core.mail import external_url, send_mail
 from core.models import ApiToken, Membership, User, utcnow
@@ -15,6 +16,15 @@ from core.signing import fingerprint, sign, unsign
 
 class AuthError(Exception):
     """A login refused for a reason the user may be told."""
+
+    def __init__(self, message, status=401):
+        super().__init__(message)
+        self.status = status
+
+
+# A scrypt hash of a random password, checked when the address has no account, so both answers take as long
+# (before: 0.24 s with an account, 0.006 s without, which told who has one).
+DUMMY_PASSWORD_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 def start_session(user, remember=False):
@@ -34,39 +44,37 @@ def get_user_by_email(email):
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email, password):
+def _throttled(minutes):
+    return AuthError(_("För många misslyckade inloggningar från din adress. Försök igen om %(minutes)s minuter.",
+                       minutes=minutes), status=429)
+
+
+def authenticate(email, password, source=None):
     """Return the user for a correct email and password; raise AuthError otherwise.
 
-    Failed attempts are counted per account; after LOGIN_MAX_FAILURES the account is
-    locked for LOGIN_LOCK_MINUTES, and the user is told so on screen.
+    Failures are counted per typed address and source address (core.auth.throttle): after LOGIN_MAX_FAILURES
+    that source waits LOGIN_THROTTLE_MINUTES, while the owner elsewhere logs in as usual. An address with an
+    account and one without get the same words, status and (through the dummy hash) time.
     """
-    user = get_user_by_email(email)
+    email = normalise_email(email)
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(
-            _("För många misslyckade inloggningar. Kontot är låst i %(minutes)s minuter till.", minutes=minutes)
-        )
-    if user is None or not user.check_password(password):
-        if user is not None:
-            user.failed_logins += 1
-            limit = current_app.config["LOGIN_MAX_FAILURES"]
-            if user.failed_logins >= limit:
-                user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
-                db.session.commit()
-                raise AuthError(
-                    _(
-                        "För många misslyckade inloggningar. Kontot är låst i %(minutes)s minuter.",
-                        minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-                    )
-                )
-            db.session.commit()
+    waiting = throttle.minutes_left(email, source, now)
+    if waiting:
+        raise _throttled(waiting)
+    user = get_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(DUMMY_PASSWORD_HASH, password or "")
+        correct = False
+    else:
+        correct = user.check_password(password)
+    if not correct:
+        minutes = throttle.record_failure(email, source, user, now)
+        if minutes:
+            raise _throttled(minutes)
         raise AuthError(_("Fel e-postadress eller lösenord."))
     if not user.is_active:
         raise AuthError(_("Kontot är avstängt. Kontakta en administratör."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(email, source)
     user.last_login_at = now
     db.session.commit()
     return user

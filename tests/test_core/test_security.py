@@ -1,12 +1,14 @@
 """Issue 9: mailed links from BASE_URL only, trusted hosts, login throttling and timing."""
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 from app import create_app
+from core.auth import services, throttle
 from core.config import ConfigError, check_production, normalise_database_url, trusted_hosts
 from core.mail import external_url
-from tests.conftest import csrf_token_from
+from tests.conftest import PASSWORD, csrf_token_from
 
 # --- item 2: mailed links and the Host header ------------------------------------------------------------------
 
@@ -72,3 +74,68 @@ def test_production_app_refuses_other_hosts(monkeypatch, database_url):
     assert client.get("/healthz", base_url="https://samrad.example.se").status_code == 200
     assert client.get("/healthz", base_url="https://evil.example").status_code == 400
     assert client.get("/healthz", base_url="http://localhost").status_code == 400
+
+
+# --- items 3 and 4: throttling per (address, source), same answer for everyone, no timing difference -----------
+
+def _login(forms, email, password, ip):
+    response = forms.post("/login", {"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip})
+    html = response.get_data(as_text=True)
+    alert = re.search(r'<div class="alert alert-error" role="alert">([^<]*)</div>', html)
+    return response.status_code, alert.group(1) if alert else None
+
+
+def test_failures_from_one_source_do_not_lock_the_owner_out(app, forms, admin):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    answers = [_login(forms, admin.email, "fel", "203.0.113.9") for _ in range(limit)]
+    assert answers[-1][0] == 429 and "15 minuter" in answers[-1][1]
+    # That source now waits, even with the right password...
+    assert _login(forms, admin.email, PASSWORD, "203.0.113.9")[0] == 429
+    # ...while the owner at another address logs in as usual.
+    assert forms.post("/login", {"email": admin.email, "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 302
+
+
+def test_known_and_unknown_addresses_get_the_same_answers(app, forms, admin):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    known = [_login(forms, admin.email, "fel", "203.0.113.10") for _ in range(limit + 1)]
+    unknown = [_login(forms, "finns-inte@test.example", "fel", "203.0.113.11") for _ in range(limit + 1)]
+    assert known == unknown
+    assert known[0] == (401, "Fel e-postadress eller lösenord.")
+
+
+def test_owner_is_told_by_mail_once_per_window(app, forms, admin, outbox):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for ip in ("203.0.113.20", "203.0.113.21"):
+        for _ in range(limit + 2):
+            _login(forms, admin.email, "fel", ip)
+    warnings = [m for m in outbox if m["To"] == admin.email]
+    assert len(warnings) == 1
+    text = warnings[0].get_content()
+    assert "203.0.113.20" in text and "http://localhost/glomt-losenord" in text
+    for _ in range(limit):
+        _login(forms, "finns-inte@test.example", "fel", "203.0.113.22")
+    assert len(outbox) == 1
+
+
+def test_the_wait_ends_after_the_window(app, admin):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    now = datetime(2026, 12, 1, 12, 0)
+    for _ in range(limit):
+        throttle.record_failure(admin.email, "203.0.113.30", admin, now)
+    assert throttle.minutes_left(admin.email, "203.0.113.30", now) == 15
+    assert throttle.minutes_left(admin.email, "203.0.113.30", now + timedelta(minutes=15, seconds=1)) == 0
+
+
+def test_unknown_address_is_checked_against_a_dummy_hash(app, monkeypatch):
+    calls = []
+
+    def spy(stored, password):
+        calls.append(stored)
+        return False
+
+    monkeypatch.setattr(services, "check_password_hash", spy)
+    with pytest.raises(services.AuthError):
+        services.authenticate("finns-inte@test.example", "gissning", source="203.0.113.40")
+    assert calls == [services.DUMMY_PASSWORD_HASH]
+    assert services.DUMMY_PASSWORD_HASH.startswith("scrypt:")
