@@ -58,6 +58,7 @@ def create_app(config=None):
             return None
         return user
 
+    from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.organisations.views import bp as organisations_bp
     from core.templating import init_app as init_templating
@@ -66,6 +67,7 @@ def create_app(config=None):
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(organisations_bp)
     init_nav(app)
 

@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from core.audit import record
 from core.auth.services import create_api_token, get_user_by_email, normalise_email
 from core.extensions import db
 from core.models import ApiToken, Role, User
@@ -14,8 +15,9 @@ from core.models import ApiToken, Role, User
 ROOT = Path(__file__).resolve().parent.parent
 # Each area keeps its own catalogue, so work on one never conflicts with another.
 CATALOGUES = {
-    "core": ["app.py", "core/*.py", "core/auth", "templates/base.html", "templates/_macros", "templates/errors",
-             "templates/core/*.html", "templates/core/auth", "templates/core/email"],
+    "core": ["app.py", "core/*.py", "core/auth", "core/audit", "templates/base.html", "templates/_macros",
+             "templates/errors", "templates/core/*.html", "templates/core/auth", "templates/core/audit",
+             "templates/core/email"],
     "core/organisations": ["core/organisations", "templates/core/organisations"],
     "dialog": ["dialog", "templates/dialog"],
     "surveys/barometer": ["surveys/__init__.py", "surveys/barometer", "templates/surveys/barometer"],
@@ -54,8 +56,12 @@ def create_admin(email, name, password):
     if user is None:
         user = User(email=email, name=name)
         db.session.add(user)
+    roles_before = user.roles if user.id else set()
     user.set_password(password)
     user.set_roles(user.roles | {Role.ADMIN})
+    if roles_before != user.roles:
+        record("user.roles_changed", target=user, actor=None, roles_before=roles_before, roles=user.roles,
+               via="create-admin")
     db.session.commit()
     click.echo(f"Administratören {email} är klar.")
 

@@ -244,3 +244,36 @@ class LoginThrottle(db.Model):
     notified_at: Mapped[datetime | None]
 
     __table_args__ = (sa.UniqueConstraint("email_hash", "source"),)
+
+
+class AuditEvent(db.Model):
+    """One line of the audit trail (core.audit.record). Append-only: the ORM refuses to change or delete it.
+
+    Holds ids only, never the personal data they point at, so erasing a person leaves the trail intact and
+    clean. actor_id is a plain number (no foreign key): deleting an account must not rewrite history.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    target_type: Mapped[str | None] = mapped_column(sa.String(60))
+    target_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class AuditTrailError(RuntimeError):
+    """Someone tried to change or delete a line of the audit trail."""
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _audit_rows_are_append_only(mapper, connection, target):
+    raise AuditTrailError("audit_events is append-only")
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _no_bulk_changes_to_the_audit_trail(state):
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise AuditTrailError("audit_events is append-only")

@@ -3,6 +3,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from core import signing
+from core.audit import record
 from core.extensions import db
 from core.mail import external_url, send_mail
 from core.models import utcnow
@@ -152,6 +153,8 @@ def approve(signer, user=None, now=None):
     roles = {s.role for s in meeting.signers}
     if {"sekreterare", "justerare"} <= roles and all(s.approved_at for s in meeting.signers):
         meeting.minutes_approved_at = now
+    record("minutes.approved", target=meeting, actor=user, signer_id=signer.id, role=signer.role,
+           final=meeting.minutes_approved_at is not None)
     db.session.commit()
     return meeting.minutes_approved_at is not None
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.audit import record
 from core.auth import throttle
 from core.extensions import db
 from core.mail import external_url, send_mail
@@ -125,6 +126,7 @@ def invite_user(email, name, roles, organisation_ids=(), invited_by=None):
     for org_id in organisation_ids:
         user.memberships.append(Membership(organisation_id=org_id, can_sign=True))
     db.session.add(user)
+    record("user.invited", target=user, roles=user.roles, organisation_ids=organisation_ids)
     db.session.commit()
     send_invitation(user, invited_by)
     return user
@@ -141,6 +143,7 @@ def send_invitation(user, invited_by=None):
 
 
 def update_user(user, name, roles, organisation_ids, active):
+    before = (user.roles, user.organisation_ids, user.active)
     user.name = (name or "").strip()
     user.set_roles(roles)
     wanted = set(organisation_ids)
@@ -150,16 +153,22 @@ def update_user(user, name, roles, organisation_ids, active):
     if user.active and not active:
         user.session_token = secrets.token_hex(16)  # ends every session of a blocked user
     user.active = active
+    if before != (user.roles, user.organisation_ids, user.active):
+        record("user.roles_changed", target=user, roles_before=before[0], roles=user.roles,
+               organisation_ids_before=before[1], organisation_ids=user.organisation_ids,
+               active_before=before[2], active=user.active)
     db.session.commit()
 
 
 def create_api_token(user, name=""):
     row, raw = ApiToken.issue(user, name)
     db.session.add(row)
+    record("api_token.created", target=row, user_id=user.id)
     db.session.commit()
     return row, raw
 
 
 def revoke_api_token(token):
     token.revoked_at = utcnow()
+    record("api_token.revoked", target=token, user_id=token.user_id)
     db.session.commit()

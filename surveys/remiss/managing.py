@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext as _
 
+from core.audit import record
 from core.config import ConfigError
 from core.extensions import db
 from core.mail import external_url, send_mail
@@ -180,12 +181,14 @@ def publish(remiss):
     if remiss.status == RemissStatus.DRAFT:
         raise RemissError(_("Ett utkast kan inte publiceras."))
     remiss.published_at = remiss.published_at or utcnow()
+    record("remiss.published", target=remiss)
     db.session.commit()
 
 
 def unpublish(remiss):
     remiss.published_at = None
     remiss.publish_at_deadline = False
+    record("remiss.unpublished", target=remiss)
     db.session.commit()
 
 
