@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from core import backup
 from core.audit import record
 from core.auth.services import create_api_token, get_user_by_email, normalise_email
 from core.extensions import db
@@ -39,6 +40,8 @@ def init_app(app):
     app.cli.add_command(revoke_token)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translations)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-admin")
@@ -92,6 +95,32 @@ def revoke_token(prefix):
     for row in rows:
         revoke_api_token(row)
     click.echo(f"Återkallade {len(rows)} nyckel/nycklar.")
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup_command(directory):
+    """Säkerhetskopiera databasen och uppladdade filer till DIRECTORY (ny eller tom mapp), även medan appen körs."""
+    try:
+        manifest = backup.backup(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    size = sum(f["size"] for f in manifest["files"])
+    click.echo(f"Säkerhetskopian är klar i {directory}: {len(manifest['files'])} filer, {size / 1e6:.1f} MB "
+               f"(databas: {manifest['database']['kind']}, revision {manifest['alembic_revision'] or 'okänd'}).")
+
+
+@click.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Ersätt det som redan finns i databasen och i filmapparna.")
+def restore_command(directory, force):
+    """Återställ en säkerhetskopia från DIRECTORY till den här instansen (som ska vara tom, annars --force)."""
+    try:
+        manifest = backup.restore(directory, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Återställt från {directory} (gjord {manifest['created_at']}, version {manifest['app_version']}, "
+               f"revision {manifest['alembic_revision'] or 'okänd'}).")
 
 
 @click.command("seed-demo")
