@@ -72,9 +72,9 @@ def register(meeting_id):
         )
         if not done:
             return redirect(url_for("dialog.meeting", meeting_id=meeting.id))
-        _registration, outcome = result
-        return render_template("dialog/registered.html", meeting=meeting, outcome=outcome,
-                               email=form.email.data.strip().lower())
+        registration, outcome = result
+        return render_template("dialog/registered.html", meeting=meeting, existing=outcome == reg_svc.EXISTING,
+                               waiting=registration.is_waiting, email=form.email.data.strip().lower())
     return render_template("dialog/register.html", meeting=meeting, form=form)
 
 
