@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.mail import external_url, send_mail
@@ -39,7 +40,7 @@ def minutes_left(email, source, now=None):
     return max(1, math.ceil((row.blocked_until - now).total_seconds() / 60))
 
 
-def record_failure(email, source, user=None, now=None):
+def record_failure(email, source, user=None, now=None, retry=True):
     """Count a failed login; return the minutes to wait when this failure reached the limit, else 0.
 
     user is the account the address belongs to (None if there is none): its owner is mailed once per window.
@@ -47,6 +48,7 @@ def record_failure(email, source, user=None, now=None):
     now = now or utcnow()
     row = _row(email, source)
     if row is None:
+        _forget_old(now)
         row = LoginThrottle(email_hash=_key(email), source=(source or "")[:64], failures=0, window_started_at=now)
         db.session.add(row)
     elif row.window_started_at <= now - _window():
@@ -60,8 +62,23 @@ def record_failure(email, source, user=None, now=None):
         if user is not None and _owner_may_be_told(row.email_hash, now):
             row.notified_at = now
             _tell_owner(user, source)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two failures from one source at the same moment both created the row: count this one again on it.
+        db.session.rollback()
+        if retry:
+            return record_failure(email, source, user, now, retry=False)
+        raise
     return waited
+
+
+def _forget_old(now):
+    """Rows whose window and wait are long over tell nothing any more."""
+    horizon = now - max(_window(), timedelta(days=1))
+    db.session.execute(sa.delete(LoginThrottle).where(
+        LoginThrottle.window_started_at < horizon,
+        sa.or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now)))
 
 
 def clear(email, source):

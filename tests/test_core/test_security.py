@@ -3,11 +3,13 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
 from core.auth import services, throttle
 from core.config import ConfigError, check_production, normalise_database_url, trusted_hosts
 from core.mail import external_url
+from core.models import LoginThrottle
 from tests.conftest import PASSWORD, csrf_token_from
 
 # --- item 2: mailed links and the Host header ------------------------------------------------------------------
@@ -139,3 +141,10 @@ def test_unknown_address_is_checked_against_a_dummy_hash(app, monkeypatch):
         services.authenticate("finns-inte@test.example", "gissning", source="203.0.113.40")
     assert calls == [services.DUMMY_PASSWORD_HASH]
     assert services.DUMMY_PASSWORD_HASH.startswith("scrypt:")
+
+
+def test_old_throttle_rows_are_forgotten(app, db, admin):
+    long_ago = datetime(2026, 1, 1, 12, 0)
+    throttle.record_failure("gammal@test.example", "203.0.113.50", None, long_ago)
+    throttle.record_failure(admin.email, "203.0.113.51", admin, long_ago + timedelta(days=30))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginThrottle)) == 1
