@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app import create_app
 from core.auth import services, throttle
 from core.config import ConfigError, check_production, normalise_database_url, trusted_hosts
+from core.extensions import db
 from core.mail import external_url
 from core.models import LoginThrottle
 from tests.conftest import PASSWORD, csrf_token_from
@@ -76,6 +77,8 @@ def test_production_app_refuses_other_hosts(monkeypatch, database_url):
     assert client.get("/healthz", base_url="https://samrad.example.se").status_code == 200
     assert client.get("/healthz", base_url="https://evil.example").status_code == 400
     assert client.get("/healthz", base_url="http://localhost").status_code == 400
+    with app.app_context():
+        db.engine.dispose()  # a second app on the test database: leave no connection behind
 
 
 # --- items 3 and 4: throttling per (address, source), same answer for everyone, no timing difference -----------
