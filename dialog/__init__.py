@@ -16,9 +16,19 @@ def init_app(app):
     add_nav_item(app, "dialog.index", _l("Möten"), roles=None, order=20)
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)
+    _plug_into_agreements(app)
     add_organisation_merge_hook(app, merge_organisations)
     app.cli.add_command(anonymise_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")
+
+
+def _plug_into_agreements(app):
+    """Meetings count as evidence in the agreements' action plan; the groups' demo meetings follow their seed (60)."""
+    from core.registry import add_choice_source, add_demo_seeder
+    from dialog import evidence
+
+    add_choice_source(app, "evidence:dialog", evidence.meeting_evidence)
+    add_demo_seeder(app, evidence.seed_group_meetings, order=70)
 
 
 def _upcoming_for_home(limit=3):

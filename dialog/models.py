@@ -106,6 +106,8 @@ class Meeting(db.Model):
     series_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
+    # The standing group (core/agreements) whose meeting this is; its page counts meetings against the target.
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreement_groups.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[str] = mapped_column(sa.String(30), default="dialogmote")
     description: Mapped[str] = mapped_column(sa.Text, default="")
