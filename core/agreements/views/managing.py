@@ -56,18 +56,33 @@ def _organisation(org_id):
 
 # --- the agreement itself ------------------------------------------------------------------------------------
 
+def _save_agreement(form, agreement=None):
+    """The saved agreement, or None with every error beside its field: the service checks all fields even when
+    WTForms already refused one (a date it could not read), so a person sees all that is wrong at once."""
+    if not form.is_submitted():
+        return None
+    form_ok = form.validate()
+    if form.csrf_token.errors:
+        return None
+    _clean, errors = managing.clean_agreement_data(form.data_dict())
+    errors = {key: message for key, message in errors.items() if not form[key].errors}
+    if errors:
+        apply_errors(form, managing.AgreementErrors(errors))
+    if errors or not form_ok:
+        return None
+    if agreement is None:
+        return managing.create_agreement(form.data_dict())
+    return managing.update_agreement(agreement, form.data_dict())
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create():
     form = AgreementForm()
-    if form.validate_on_submit():
-        try:
-            agreement = managing.create_agreement(form.data_dict())
-        except AgreementError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Överenskommelsen är sparad som utkast."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    agreement = _save_agreement(form)
+    if agreement is not None:
+        flash(_("Överenskommelsen är sparad som utkast."), "success")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template("core/agreements/form.html", form=form, agreement=None), 400 if form.errors else 200
 
 
@@ -75,15 +90,9 @@ def create():
 def edit(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = AgreementForm(obj=agreement)
-    if form.validate_on_submit():
-        try:
-            managing.update_agreement(agreement, form.data_dict())
-        except AgreementError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    if _save_agreement(form, agreement) is not None:
+        flash(_("Ändringarna är sparade."), "success")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template("core/agreements/form.html", form=form, agreement=agreement), 400 if form.errors else 200
 
 
