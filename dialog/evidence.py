@@ -20,7 +20,8 @@ def meeting_evidence():
     meetings = db.session.scalars(sa.select(Meeting).where(Meeting.status != MeetingStatus.CANCELLED)
                                   .order_by(Meeting.starts_at.desc()).limit(300))
     return [{"kind": "meeting", "id": m.id, "label": f"{m.title} ({utc_to_local(m.starts_at):%Y-%m-%d})",
-             "url": url_for("dialog.meeting", meeting_id=m.id)} for m in meetings]
+             "url": url_for("dialog.meeting", meeting_id=m.id), "year": utc_to_local(m.starts_at).year}
+            for m in meetings]
 
 
 # (group name, kind, [(month, day)]): this year's meetings of the seeded groups. The IOP's steering group has

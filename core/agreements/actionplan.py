@@ -29,7 +29,8 @@ from core.charts import base_layout, figure_json
 from core.extensions import db
 
 # Areas offer what can count as evidence under names starting with this (core.registry.add_choice_source):
-# func() -> [{"kind": "meeting", "id": 3, "label": "...", "url": "/moten/3"}, ...]
+# func() -> [{"kind": "meeting", "id": 3, "label": "...", "url": "/moten/3", "year": 2025}, ...]; "year" (when
+# the thing took place) is optional: without it a candidate is offered for every year.
 EVIDENCE_SOURCE_PREFIX = "evidence:"
 
 
@@ -124,12 +125,14 @@ def set_indicator_value(indicator, year, value=None, met=None, note=""):
     return row
 
 
-def evidence_candidates(kind=None):
-    """What the areas offer as evidence (meetings, remisses, barometers), as dicts with kind, id, label, url."""
+def evidence_candidates(kind=None, year=None):
+    """What the areas offer as evidence (meetings, remisses, barometers), as dicts with kind, id, label, url;
+    with year, only what took place that year (or has no year)."""
     found = []
     for name, func in sorted(current_app.extensions.get("samrad_choice_sources", {}).items()):
         if name.startswith(EVIDENCE_SOURCE_PREFIX):
-            found.extend(item for item in func() if kind is None or item["kind"] == kind)
+            found.extend(item for item in func() if (kind is None or item["kind"] == kind)
+                         and (year is None or item.get("year") in (None, year)))
     return found
 
 
@@ -153,7 +156,7 @@ def add_evidence(principle, level, year, kind, ref_id, label, url=""):
 def add_evidence_from_candidate(principle, level, year, candidate_key):
     """candidate_key is "kind:id" as offered by evidence_candidates(); label and url come from the area."""
     kind, _sep, ref = (candidate_key or "").partition(":")
-    match = next((c for c in evidence_candidates(kind) if str(c["id"]) == ref), None)
+    match = next((c for c in evidence_candidates(kind, year) if str(c["id"]) == ref), None)
     if match is None:
         raise AgreementError(_l("Välj ett möte, en remiss eller en barometer i listan."), field="candidate")
     return add_evidence(principle, level, year, match["kind"], match["id"], match["label"], match["url"])

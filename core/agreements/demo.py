@@ -177,7 +177,7 @@ def seed_iop():
         kind=AgreementKind.IOP, title=iop["title"], short_name="IOP med de delregionala plattformarna 2024–2025",
         period_start=date.fromisoformat(iop["period"]["start"]), period_end=date.fromisoformat(iop["period"]["end"]),
         description=iop["purpose"], notice_months=iop["notice"]["notice_period_months"],
-        notice_text=f"{iop['notice']['text']} {iop['notice']['grounds']} {iop['notice']['sanctions']}",
+        notice_text=f"{iop['notice']['grounds']} {iop['notice']['sanctions']}",
         annual_report_due_month=iop["annual_report"]["due_month"], annual_report_due_day=iop["annual_report"]["due_day"],
         status=AgreementStatus.PUBLISHED, published_at=utcnow(),
     )
@@ -222,10 +222,10 @@ def seed_iop():
                           meetings_min_spring=steering["meetings_spring"],
                           meetings_min_autumn=steering["meetings_autumn"])
     db.session.add(group)
+    # No end to the terms: the partnership was made "with the intention of continuing".
     for party in parties.values():
         group.members.append(GroupMember(name=party.contact_name, organisation=party.organisation,
-                                         side=party.side, term_start=start, term_end=end,
-                                         role="Kontaktperson"))
+                                         side=party.side, term_start=start, role="Kontaktperson"))
     order = [*iop["contributions"]["platforms"]["parties"], "vgr"]
     group.conveners = [GroupConvener(organisation=parties[key].organisation, position=i)
                        for i, key in enumerate(k for k in order if k in parties)]
@@ -240,17 +240,17 @@ def seed_evidence():
             Evidence.principle).where(Evidence.principle.has(agreement_id=agreement.id))):
         return
     base_url = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    year = utc_to_local(utcnow()).year
     with current_app.test_request_context(base_url=base_url):
-        candidates = actionplan.evidence_candidates()
+        candidates = actionplan.evidence_candidates(year=year)
     if not candidates:
         return
-    year = utc_to_local(utcnow()).year
     levels = {lv.key: lv for lv in agreement.levels}
     principles = {p.key: p for p in agreement.principles}
     # Which cell a kind of evidence counts for: meetings are dialogue, remisses consultation, barometers information.
     cell_of = {"meeting": ("dialog", "dialog"), "remiss": ("oppenhet_och_insyn", "samrad"),
                "barometer": ("mangfald", "information")}
-    for item in candidates[:12]:
+    for item in candidates:
         principle_key, level_key = cell_of.get(item["kind"], ("dialog", "information"))
         if principle_key in principles and level_key in levels:
             db.session.add(Evidence(principle=principles[principle_key], level=levels[level_key], year=year,

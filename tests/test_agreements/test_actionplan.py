@@ -135,6 +135,9 @@ def test_dialog_offers_its_meetings_as_evidence(db, loaded):
     meetings = actionplan.evidence_candidates("meeting")
     assert meetings[0]["label"] == "Dialogmöte Skaraborg (2025-05-23)"
     assert meetings[0]["url"].startswith("/moten/")
+    # A meeting counts as evidence for the year it took place.
+    assert actionplan.evidence_candidates("meeting", 2025) == meetings
+    assert actionplan.evidence_candidates("meeting", 2024) == []
 
 
 def test_heatmap_carries_each_cells_url(db, loaded):

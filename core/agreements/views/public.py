@@ -171,6 +171,6 @@ def cell_page(agreement, principle, level, status=200, year=None, **forms):
     if manage:
         evidence_form = forms.get("evidence_form") or EvidenceForm(prefix="evidence", formdata=None)
         evidence_form.candidate.choices = [("", _("Välj underlag"))] + [
-            (f"{c['kind']}:{c['id']}", c["label"]) for c in actionplan.evidence_candidates()]
+            (f"{c['kind']}:{c['id']}", c["label"]) for c in actionplan.evidence_candidates(year=year)]
         context.update(value_form=IndicatorValueForm(prefix="value", formdata=None), evidence_form=evidence_form)
     return render_template("core/agreements/cell.html", **context), status
