@@ -32,3 +32,12 @@ def init_app(app):
     add_nav_item(app, "barometer.index", _l("Barometrar"), roles=(Role.MODERATOR,), order=40)
     add_home_section(app, "surveys/barometer/_home.html", order=40)
     add_demo_seeder(app, seed_demo, order=40)
+    _plug_into_agreements(app)
+
+
+def _plug_into_agreements(app):
+    """Ended live sessions count as evidence in the agreements' action plan."""
+    from core.registry import add_choice_source
+    from surveys.barometer.evidence import barometer_evidence
+
+    add_choice_source(app, "evidence:barometer", barometer_evidence)

@@ -77,3 +77,12 @@ def init_app(app):
     app.add_template_filter(_input_datetime, "remiss_input")
     app.cli.add_command(remiss_reminders)
     add_organisation_merge_hook(app, merge_organisations)
+    _plug_into_agreements(app)
+
+
+def _plug_into_agreements(app):
+    """Published remisses count as evidence in the agreements' action plan."""
+    from core.registry import add_choice_source
+    from surveys.remiss.evidence import remiss_evidence
+
+    add_choice_source(app, "evidence:remiss", remiss_evidence)
