@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from core.agreements import models  # noqa: F401  (the schema and migrations see the tables)
 from core.agreements.demo import seed_demo, seed_evidence
+from core.agreements.panels import meeting_group_panel
 from core.agreements.views import bp
-from core.registry import add_demo_seeder, add_nav_item
+from core.registry import add_demo_seeder, add_nav_item, add_panel
 
 
 def init_app(app):
@@ -14,3 +15,4 @@ def init_app(app):
     # After the areas' organisations and meetings (dialog 20, remiss 30, barometer 40).
     add_demo_seeder(app, seed_demo, order=60)
     add_demo_seeder(app, seed_evidence, order=90)
+    add_panel(app, "meeting.public", meeting_group_panel, order=20)

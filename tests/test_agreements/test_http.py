@@ -1,7 +1,7 @@
 """HTTP: openness (published pages are public, drafts are not), the register's export, and the
 administrators' forms with CSRF on, keeping what was typed when a post is refused."""
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -10,6 +10,7 @@ from core.agreements import actionplan, groups, signing
 from core.agreements.demo import load
 from core.agreements.models import AgreementDocument, GroupKind, Side, Signatory
 from core.exports import XLSX_MIME
+from dialog.models import Meeting
 
 
 @pytest.fixture
@@ -227,3 +228,16 @@ def test_document_of_a_draft_is_not_served(client, draft, db):
     db.session.add(doc)
     db.session.commit()
     assert client.get(f"/overenskommelser/{draft.id}/dokument/{doc.id}").status_code == 404
+
+
+def test_a_groups_meeting_shows_its_group_on_the_meeting_page(client, db, agreement, draft):
+    group = groups.create_group(agreement, GroupKind.STYRGRUPP, "Styrgruppen för IOP:t")
+    hidden = groups.create_group(draft, GroupKind.STYRGRUPP, "Hemlig grupp")
+    starts = datetime(2025, 3, 5, 12)
+    shown = Meeting(title="Styrgruppsmöte", starts_at=starts, ends_at=starts + timedelta(hours=2), group_id=group.id)
+    secret = Meeting(title="Annat möte", starts_at=starts, ends_at=starts + timedelta(hours=2), group_id=hidden.id)
+    db.session.add_all([shown, secret])
+    db.session.commit()
+    html = client.get(f"/moten/{shown.id}").get_data(as_text=True)
+    assert "Möte i Styrgruppen för IOP:t" in html and f"/overenskommelser/grupper/{group.id}" in html
+    assert "Hemlig grupp" not in client.get(f"/moten/{secret.id}").get_data(as_text=True)
