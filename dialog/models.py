@@ -38,7 +38,7 @@ LEVELS = {
 
 # What an organiser sets on a meeting: the form, its pre-filling and the save all go by this one list.
 MEETING_FIELDS = (
-    "title", "kind", "series_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
+    "title", "kind", "series_id", "group_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
     "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
     "principles", "levels", "minute_taker",
 )

@@ -198,3 +198,9 @@ def next_convener(group, now=None):
     held = db.session.scalar(sa.select(sa.func.count()).select_from(MEETINGS).where(
         MEETINGS.c.group_id == group.id, MEETINGS.c.status != CANCELLED, MEETINGS.c.starts_at <= now))
     return group.conveners[held % len(group.conveners)].organisation
+
+
+def group_choices():
+    """(id, "group (agreement)") of every standing group, for an area's form (a meeting belongs to a group)."""
+    rows = db.session.scalars(sa.select(StandingGroup).order_by(StandingGroup.name))
+    return [(g.id, f"{g.name} ({g.agreement.name})") for g in rows]

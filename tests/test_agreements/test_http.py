@@ -10,6 +10,8 @@ from core.agreements import actionplan, groups, signing
 from core.agreements.demo import load
 from core.agreements.models import AgreementDocument, GroupKind, Side, Signatory
 from core.exports import XLSX_MIME
+from core.models import utcnow
+from core.timeutil import utc_to_local
 from dialog.models import Meeting
 
 
@@ -241,3 +243,20 @@ def test_a_groups_meeting_shows_its_group_on_the_meeting_page(client, db, agreem
     html = client.get(f"/moten/{shown.id}").get_data(as_text=True)
     assert "Möte i Styrgruppen för IOP:t" in html and f"/overenskommelser/grupper/{group.id}" in html
     assert "Hemlig grupp" not in client.get(f"/moten/{secret.id}").get_data(as_text=True)
+
+
+def test_organiser_puts_a_meeting_in_a_group_and_the_group_counts_it(client, auth, forms, moderator, agreement, db):
+    group = groups.create_group(agreement, GroupKind.SAMVERKANSGRUPP, "Samverkansgruppen", meetings_min_per_year=4)
+    auth.login_as(moderator)
+    form = forms.client.get("/moten/hantera/nytt").get_data(as_text=True)
+    assert "Samverkansgruppen (Överenskommelse om samverkan)" in form
+    start = utc_to_local(utcnow()).replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(days=1)
+    data = {"title": "Samverkansgruppen, extra möte", "kind": "samverkansgrupp", "series_id": "0",
+            "group_id": str(group.id), "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "organiser_id": "0"}
+    response = forms.post("/moten/hantera/nytt", data, page="/moten/hantera/nytt")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    meeting = db.session.scalar(db.select(Meeting))
+    assert meeting.group_id == group.id
+    page = client.get(f"/overenskommelser/grupper/{group.id}?ar={start.year}").get_data(as_text=True)
+    assert "Samverkansgruppen, extra möte" in page
