@@ -228,6 +228,15 @@ def measures_summary(agreement, today=None):
 SCALE = [[0, "#d73027"], [0.5, "#fee08b"], [1, "#1a9850"]]
 
 
+def _wrap(name, width=14):
+    """A long principle name on two lines ("Självständighet<br>och oberoende"), so it fits beside a phone's matrix."""
+    if len(name) <= width or " " not in name:
+        return name
+    middle = len(name) // 2
+    cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - middle))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
+
+
 def heatmap(agreement, year, cells, cell_url):
     """The Plotly heatmap: principles down, levels across; customdata carries each cell's URL."""
     principles, levels = agreement.principles, agreement.levels
@@ -251,13 +260,15 @@ def heatmap(agreement, year, cells, cell_url):
         urls.append(row_url)
         hover.append(row_hover)
     trace = go.Heatmap(
-        z=z, x=[lv.name for lv in levels], y=[p.name for p in principles], zmin=0, zmax=1, colorscale=SCALE,
+        z=z, x=[lv.name for lv in levels], y=[_wrap(p.name) for p in principles], zmin=0, zmax=1, colorscale=SCALE,
         text=text, texttemplate="%{text}", customdata=urls, hovertext=hover, hoverinfo="text", xgap=3, ygap=3,
-        colorbar={"title": {"text": _("Andel uppnådda")}, "tickformat": ".0%"},
+        # Under the cells, so a phone's width goes to the matrix.
+        colorbar={"title": {"text": _("Andel uppnådda"), "side": "top"}, "tickformat": ".0%",
+                  "orientation": "h", "y": -0.08, "yanchor": "top", "thickness": 14, "len": 1},
     )
     fig = go.Figure(trace)
-    fig.update_layout(**base_layout(title=_("Handlingsplanen %(year)s", year=year),
-                                    margin={"l": 10, "r": 10, "t": 50, "b": 40}))
+    # No title in the figure: the page's heading says what it is, and the levels' names stand on top.
+    fig.update_layout(**base_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top")
+    fig.update_xaxes(side="top", automargin=True)
     return figure_json(fig)
