@@ -1,12 +1,13 @@
 """HTTP: openness (published pages are public, drafts are not), the register's export, and the
 administrators' forms with CSRF on, keeping what was typed when a post is refused."""
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from core.agreements import actionplan, groups, signing
+from core.agreements import actionplan, groups, managing, signing
 from core.agreements.demo import load
 from core.agreements.models import AgreementDocument, GroupKind, Side, Signatory
 from core.exports import XLSX_MIME
@@ -260,3 +261,25 @@ def test_organiser_puts_a_meeting_in_a_group_and_the_group_counts_it(client, aut
     assert meeting.group_id == group.id
     page = client.get(f"/overenskommelser/grupper/{group.id}?ar={start.year}").get_data(as_text=True)
     assert "Samverkansgruppen, extra möte" in page
+
+
+def test_administrator_sets_the_convener_rota(client, auth, forms, admin, agreement, region, make_organisation, db):
+    platform = make_organisation("Social Ekonomi Sjuhärad")
+    managing.add_party(agreement, region, Side.REGION)
+    managing.add_party(agreement, platform)
+    region_party, platform_party = agreement.parties
+    group = groups.create_group(agreement, GroupKind.STYRGRUPP, "Styrgruppen")
+    auth.login_as(admin)
+    url = f"/overenskommelser/grupper/{group.id}"
+    response = forms.post(f"{url}/turordning", {f"place-{region_party.id}": "två",
+                                                 f"place-{platform_party.id}": "1"}, page=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Skriv platsen i turordningen" in html and 'value="två"' in html
+    response = forms.post(f"{url}/turordning", {f"place-{region_party.id}": "2",
+                                                 f"place-{platform_party.id}": "1"}, page=url)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [c.organisation.name for c in group.conveners] == ["Social Ekonomi Sjuhärad", "Västra Götalandsregionen"]
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(rf'name="place-{platform_party.id}"[^>]*value="1"', html)
+    assert re.search(rf'name="place-{region_party.id}"[^>]*value="2"', html)

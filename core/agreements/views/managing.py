@@ -283,6 +283,29 @@ def end_term(group_id, member_id):
     return group_page(group, 400, end_errors={member.id: message})
 
 
+@bp.route("/grupper/<int:group_id>/turordning", methods=["POST"])
+def set_rota(group_id):
+    """The rota from the parties' places as typed (1, 2, 3 …); a party without a place does not call."""
+    group = access.get_group_or_404(group_id, current_user, manage=True)
+    if not EmptyForm().validate_on_submit():
+        return group_page(group, 400)
+    places, bad = [], []
+    for party in group.agreement.parties:
+        typed = request.form.get(f"place-{party.id}", "").strip()
+        if not typed:
+            continue
+        if not typed.isdigit() or int(typed) < 1:
+            bad.append(party.organisation.name)
+        else:
+            places.append((int(typed), party.position, party.organisation_id))
+    if bad:
+        flash(_("Skriv platsen i turordningen som ett heltal från 1: %(names)s.", names=", ".join(bad)), "error")
+        return group_page(group, 400)
+    groups.set_conveners(group, [org_id for _place, _position, org_id in sorted(places)])
+    flash(_("Turordningen är sparad."), "success")
+    return redirect(url_for("agreements.group", group_id=group.id) + "#turordning")
+
+
 # --- the action plan ---------------------------------------------------------------------------------------
 
 @bp.route("/<int:agreement_id>/atgarder/<int:measure_id>", methods=["POST"])
