@@ -7,9 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app):
     """Register the dialog blueprint, its navigation, demo data and merge hooks."""
-    from core.registry import add_demo_seeder, add_home_section, add_nav_item, add_organisation_merge_hook
+    from core.registry import (
+        add_choice_source,
+        add_demo_seeder,
+        add_home_section,
+        add_nav_item,
+        add_organisation_merge_hook,
+    )
     from dialog import models  # noqa: F401  (the schema and migrations see the tables)
     from dialog.demo import seed_demo
+    from dialog.meetings import meeting_choices
     from dialog.views import bp
 
     app.register_blueprint(bp)
@@ -17,6 +24,7 @@ def init_app(app):
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)
     add_organisation_merge_hook(app, merge_organisations)
+    add_choice_source(app, "meetings", meeting_choices)
     app.cli.add_command(anonymise_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")
 

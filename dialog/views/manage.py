@@ -130,11 +130,8 @@ def edit_meeting(meeting_id):
 @role_required(*ORGANISERS)
 def manage_meeting(meeting_id):
     meeting = _meeting(meeting_id)
-    from surveys.barometer.services import sessions_for_meeting
-
     return render_template(
         "dialog/manage/meeting.html", meeting=meeting, agenda_form=AgendaItemForm(prefix="agenda"),
-        barometer_sessions=sessions_for_meeting(meeting.id),
         manual_form=ManualRegistrationForm(prefix="manual"),
         registrations=sorted(meeting.registrations, key=lambda r: (r.status != "registered",
                                                                    r.status != "waiting", r.created_at)),

@@ -33,13 +33,10 @@ def meeting(meeting_id):
     meeting = svc.get_meeting_or_404(meeting_id)
     before, after = svc.previous_and_next(meeting)
     documents = [d for d in meeting.documents if d.public]
-    from surveys.barometer.services import sessions_for_meeting
-
     organiser = svc.can_organise(current_user)
     return render_template(
         "dialog/meeting.html", meeting=meeting,
         carried_tasks=svc.open_tasks_before(meeting, published_only=not organiser),
-        barometer_sessions=sessions_for_meeting(meeting.id, public_only=True),
         previous_meeting=before, next_meeting=after, documents=documents,
         annex=participating_organisations(meeting) if meeting.status == "held" else [],
         registration_open=meeting.registration_is_open(), can_organise=organiser,

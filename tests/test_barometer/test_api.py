@@ -4,7 +4,7 @@ import json
 import sqlalchemy as sa
 
 from core.models import ApiToken, Role
-from surveys.barometer import services
+from surveys.barometer import answering, sessions
 from surveys.barometer.models import Answer
 
 
@@ -77,12 +77,12 @@ def test_answer_404_unknown_code_or_statement(api, live_session, join):
 def test_answer_409_closed_not_current_and_ended(api, live_session, join):
     token = join()
     first = live_session.current_statement_id
-    services.session_action(live_session, "close")
+    sessions.session_action(live_session, "close")
     response = api.answer(live_session.code, first, 3, token)
     assert response.status_code == 409 and "stängt" in response.get_json()["message"]
-    services.session_action(live_session, "next")
+    sessions.session_action(live_session, "next")
     assert api.answer(live_session.code, first, 3, token).get_json()["error"] == "not_current"
-    services.session_action(live_session, "end")
+    sessions.session_action(live_session, "end")
     assert api.answer(live_session.code, live_session.current_statement_id, 3, token).status_code == 409
     assert api.join(live_session.code).status_code == 409
     assert api.state(live_session.code).get_json()["state"] == "ended"
@@ -106,7 +106,7 @@ def test_join_429_per_address(app, api, live_session, monkeypatch):
 
 def test_results_access(api, client, auth, live_session, join, make_user, admin, moderator):
     token = join()
-    services.submit_answer(live_session.code, live_session.current_statement_id, token, 5)
+    answering.submit_answer(live_session.code, live_session.current_statement_id, token, 5)
     code = live_session.code
     # Nobody logged in and results hidden: 401, also with a participant token.
     assert api.results(code).status_code == 401
@@ -134,12 +134,12 @@ def test_results_access(api, client, auth, live_session, join, make_user, admin,
     db.session.commit()
     assert api.results(code, raw).status_code == 200
     # Once shown: anyone, but only the statement on screen while the session runs.
-    services.session_action(live_session, "show")
+    sessions.session_action(live_session, "show")
     body = api.results(code).get_json()
     assert [s["id"] for s in body["statements"]] == [live_session.current_statement_id]
-    services.session_action(live_session, "end")
+    sessions.session_action(live_session, "end")
     assert api.results(code).status_code == 401  # ending hides results again
-    services.publish_results(live_session, True)
+    sessions.publish_results(live_session, True)
     assert len(api.results(code).get_json()["statements"]) == 3
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from core.models import utcnow
 from dialog.models import Meeting
-from surveys.barometer import services
+from surveys.barometer import sessions
 from surveys.barometer.models import LiveSession
 
 
@@ -38,11 +38,11 @@ def test_unknown_meeting_is_refused_with_a_message(db, auth, forms, moderator, b
 
 def test_meeting_pages_list_its_sessions(db, client, auth, moderator, barometer):
     meeting = _meeting(db)
-    session = services.start_session(barometer, moderator, "Eftermiddag", meeting_id=meeting.id)
+    session = sessions.start_session(barometer, moderator, "Eftermiddag", meeting_id=meeting.id)
     # The public page shows a session only once its results are shown.
     assert barometer.title not in client.get(f"/moten/{meeting.id}").get_data(as_text=True)
-    services.session_action(session, "open")
-    services.session_action(session, "show")
+    sessions.session_action(session, "open")
+    sessions.session_action(session, "show")
     assert barometer.title in client.get(f"/moten/{meeting.id}").get_data(as_text=True)
     auth.login_as(moderator)
     html = client.get(f"/moten/hantera/{meeting.id}").get_data(as_text=True)
