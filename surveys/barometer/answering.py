@@ -78,6 +78,14 @@ def parse_value(body):
     return value
 
 
+# The range of the value column (a 32-bit INTEGER on PostgreSQL).
+VALUE_MIN, VALUE_MAX = -(2**31), 2**31 - 1
+
+
+def _storable(value):
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and VALUE_MIN <= value <= VALUE_MAX)
+
+
 def submit_answer(code, statement_id, raw_token, value):
     """Store a participant's answer to the open statement: one upsert, last answer counts.
 
@@ -85,6 +93,10 @@ def submit_answer(code, statement_id, raw_token, value):
     slip in between a check and the write. When nothing was written, _refusal() works out why.
     """
     participant_id, session_id = participant_of_session(code, raw_token)
+    if not _storable(value):
+        # Not an integer the database can even compare (10**20 overflows both SQLite and PostgreSQL, a bool
+        # would be cast to 0 or 1): it is on no scale, so say why without asking the database.
+        raise _refusal(session_id, statement_id, value)
     params = {"participant_id": participant_id, "session_id": session_id, "statement_id": statement_id,
               "value": value, "now": utcnow(), "running": SessionState.RUNNING}
     engine = db.engine
