@@ -104,7 +104,7 @@ def test_join_429_per_address(app, api, live_session, monkeypatch):
     assert [api.join(live_session.code).status_code for _ in range(3)] == [201, 201, 429]
 
 
-def test_results_access(api, client, auth, live_session, join, make_user, admin, moderator):
+def test_results_access(db, api, client, auth, live_session, join, make_user, admin, moderator):
     token = join()
     answering.submit_answer(live_session.code, live_session.current_statement_id, token, 5)
     code = live_session.code
@@ -128,8 +128,6 @@ def test_results_access(api, client, auth, live_session, join, make_user, admin,
     auth.logout()
     # The moderator's personal API token.
     row, raw = ApiToken.issue(moderator, "skript")
-    from core.extensions import db
-
     db.session.add(row)
     db.session.commit()
     assert api.results(code, raw).status_code == 200

@@ -2,7 +2,9 @@
 import pytest
 import sqlalchemy as sa
 
+from core.demo import seed_core
 from surveys.barometer import access, answering, authoring, live, results, sessions
+from surveys.barometer.demo import DEMO_CODE, VARMLAND_STATEMENTS, seed_demo
 from surveys.barometer.models import (
     DEFAULT_LABELS,
     JOIN_ALPHABET,
@@ -309,9 +311,6 @@ def test_state_for_a_phone(live_session, join):
 
 
 def test_demo_seeder_is_idempotent(db, app):
-    from core.demo import seed_core
-    from surveys.barometer.demo import DEMO_CODE, VARMLAND_STATEMENTS, seed_demo
-
     seed_core()
     seed_demo()
     session = seed_demo()
