@@ -1,20 +1,18 @@
-"""Reading the answers: the drafting group's dashboard, per-section view, search, compilation and exports,
-and the public page of published answers."""
+"""Reviewing the answers: the drafting group's dashboard, per-section view, search, single answers, themes and
+key quotes."""
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.exports import csv_response
 from core.extensions import db
 from core.forms import EmptyForm
 from core.models import LEGAL_FORMS, SUB_REGIONS
-from surveys.remiss import access, charts, compilation, review
+from surveys.remiss import access, charts, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
 from surveys.remiss.models import POSITIONS, PRINCIPLES, KeyQuote, RemissError, RemissSection
 from surveys.remiss.views import bp
 from surveys.remiss.views.common import flash_error, render_markdown
-from surveys.remiss.xlsx import xlsx_response
 
 
 @bp.route("/<int:remiss_id>/oversikt")
@@ -163,49 +161,3 @@ def delete_quote(remiss_id, quote_id):
     if EmptyForm().validate_on_submit():
         review.delete_quote(quote)
     return _back_to_section(remiss, row)
-
-
-@bp.route("/<int:remiss_id>/sammanstallning")
-@login_required
-def compilation_page(remiss_id):
-    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    return render_template("surveys/remiss/compilation.html", remiss=remiss, data=compilation.compilation(remiss),
-                           handling_form=HandlingForm, render_markdown=render_markdown)
-
-
-def _filename(remiss, ext):
-    base = "".join(ch if ch.isalnum() else "-" for ch in (remiss.diarienummer or f"remiss-{remiss.id}"))
-    return f"remissammanstallning-{base.strip('-').lower()}.{ext}"
-
-
-@bp.route("/<int:remiss_id>/sammanstallning.xlsx")
-@login_required
-def export_xlsx(remiss_id):
-    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    return xlsx_response(_filename(remiss, "xlsx"), compilation.export_sheets(remiss))
-
-
-@bp.route("/<int:remiss_id>/sammanstallning.csv")
-@login_required
-def export_csv(remiss_id):
-    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    header, rows = compilation.csv_rows(remiss)
-    return csv_response(_filename(remiss, "csv"), header, rows)
-
-
-# --- public -------------------------------------------------------------------
-
-@bp.route("/<int:remiss_id>/offentligt")
-def public(remiss_id):
-    remiss = access.get_public_remiss_or_404(remiss_id)
-    # Once compiled, everyone can trace what became of the points the drafting group marked.
-    points = compilation.public_points(remiss) if remiss.status == "compiled" else []
-    return render_template("surveys/remiss/public.html", remiss=remiss, points=points,
-                           answers=compilation.public_answers(remiss), render_markdown=render_markdown)
-
-
-@bp.route("/<int:remiss_id>/offentligt.csv")
-def public_csv(remiss_id):
-    remiss = access.get_public_remiss_or_404(remiss_id)
-    header, rows = compilation.csv_rows(remiss, public_only=True)
-    return csv_response(f"remissvar-{remiss.id}.csv", header, rows)
