@@ -1,18 +1,15 @@
 """Reviewing the answers: the drafting group's dashboard, per-section view, search, single answers, themes and
 key quotes."""
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.extensions import db
-from core.forms import EmptyForm
 from core.models import LEGAL_FORMS, SUB_REGIONS
 from surveys.remiss import access, charts, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
-from surveys.remiss.models import POSITIONS, PRINCIPLES, KeyQuote, RemissError, RemissSection
+from surveys.remiss.models import POSITIONS, PRINCIPLES
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown
+from surveys.remiss.views.common import render_markdown, run_and_redirect
 
 
 @bp.route("/<int:remiss_id>/oversikt")
@@ -30,10 +27,7 @@ def dashboard(remiss_id):
 @login_required
 def section_view(remiss_id, number):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    section = db.session.scalar(sa.select(RemissSection).where(RemissSection.remiss_id == remiss.id,
-                                                               RemissSection.number == number))
-    if section is None:
-        abort(404)
+    section = access.get_section_by_number_or_404(remiss, number)
     comments = review.section_comments(remiss, section)
     tag_options = sorted(set(PRINCIPLES) | set(review.remiss_tags(remiss)), key=str.lower)
     numbers = [s.number for s in remiss.sections]
@@ -74,15 +68,12 @@ def answer_detail(remiss_id, answer_id):
 def review_personal_data(remiss_id, answer_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     answer = access.get_answer_for_review_or_404(remiss, answer_id, current_user)
-    if EmptyForm().validate_on_submit():
-        review.review_personal_data(answer)
-        flash(_("Svaret är granskat och kan publiceras."), "success")
-    return redirect(url_for("remiss.answer_detail", remiss_id=remiss.id, answer_id=answer.id))
+    return run_and_redirect(lambda: review.review_personal_data(answer), _("Svaret är granskat och kan publiceras."),
+                            url_for("remiss.answer_detail", remiss_id=remiss.id, answer_id=answer.id))
 
 
-def _back_to_section(remiss, row):
-    return redirect(url_for("remiss.section_view", remiss_id=remiss.id, number=row.section.number)
-                    + f"#comment-{row.id}")
+def _section_url(remiss, row):
+    return url_for("remiss.section_view", remiss_id=remiss.id, number=row.section.number) + f"#comment-{row.id}"
 
 
 @bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman", methods=["POST"])
@@ -91,14 +82,8 @@ def add_tag(remiss_id, section_answer_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
     form = TagForm(prefix=f"t{row.id}")
-    if form.validate_on_submit():
-        try:
-            review.add_tag(row, form.tag.data)
-        except RemissError as exc:
-            flash_error(exc)
-    else:
-        flash(_("Skriv ett tema."), "error")
-    return _back_to_section(remiss, row)
+    return run_and_redirect(lambda: review.add_tag(row, form.tag.data), None, _section_url(remiss, row), form=form,
+                            invalid=_("Skriv ett tema."))
 
 
 @bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman/<int:tag_id>/ta-bort", methods=["POST"])
@@ -106,9 +91,7 @@ def add_tag(remiss_id, section_answer_id):
 def remove_tag(remiss_id, section_answer_id, tag_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
-    if EmptyForm().validate_on_submit():
-        review.remove_tag(row, tag_id)
-    return _back_to_section(remiss, row)
+    return run_and_redirect(lambda: review.remove_tag(row, tag_id), None, _section_url(remiss, row))
 
 
 @bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/citat", methods=["POST"])
@@ -117,47 +100,25 @@ def add_quote(remiss_id, section_answer_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
     form = QuoteForm(prefix=f"q{row.id}")
-    if form.validate_on_submit():
-        try:
-            review.add_quote(row, form.text.data, current_user)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Citatet är markerat."), "success")
-    else:
-        flash(_("Klistra in citatet du vill markera."), "error")
-    return _back_to_section(remiss, row)
-
-
-def _quote_or_404(remiss, quote_id):
-    quote = db.session.get(KeyQuote, quote_id)
-    if quote is None or quote.section_answer.answer.remiss_id != remiss.id:
-        abort(404)
-    return quote
+    return run_and_redirect(lambda: review.add_quote(row, form.text.data, current_user), _("Citatet är markerat."),
+                            _section_url(remiss, row), form=form, invalid=_("Klistra in citatet du vill markera."))
 
 
 @bp.route("/<int:remiss_id>/citat/<int:quote_id>/hantering", methods=["POST"])
 @login_required
 def set_handling(remiss_id, quote_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    quote = _quote_or_404(remiss, quote_id)
+    quote = access.get_quote_or_404(remiss, quote_id)
     form = HandlingForm(prefix=f"h{quote.id}")
-    if form.validate_on_submit():
-        try:
-            review.set_handling(quote, form.handling.data, form.reason.data)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Hanteringen är sparad."), "success")
-    return redirect(url_for("remiss.compilation_page", remiss_id=remiss.id) + f"#quote-{quote.id}")
+    return run_and_redirect(lambda: review.set_handling(quote, form.handling.data, form.reason.data),
+                            _("Hanteringen är sparad."),
+                            url_for("remiss.compilation_page", remiss_id=remiss.id) + f"#quote-{quote.id}", form=form)
 
 
 @bp.route("/<int:remiss_id>/citat/<int:quote_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_quote(remiss_id, quote_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    quote = _quote_or_404(remiss, quote_id)
-    row = quote.section_answer
-    if EmptyForm().validate_on_submit():
-        review.delete_quote(quote)
-    return _back_to_section(remiss, row)
+    quote = access.get_quote_or_404(remiss, quote_id)
+    back = _section_url(remiss, quote.section_answer)
+    return run_and_redirect(lambda: review.delete_quote(quote), None, back)
