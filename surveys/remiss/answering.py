@@ -23,6 +23,23 @@ from surveys.remiss.models import (
 TEXT_LIMIT = 200_000
 SHORT_FIELDS = {"decided_by": 300, "signatory": 300}
 SECTION_FIELDS = ("position", "comment", "proposed_wording")
+# The editor's own fields; a section's are named s-<section id>-<field> (see editor_fields).
+ANSWER_FIELDS = ("position", "general_comment", "decided_by", "signatory")
+ANSWER_FLAGS = ("contains_personal_data", "require_ready")
+
+
+def section_field_name(section_id, field):
+    return f"s-{section_id}-{field}"
+
+
+def editor_fields(remiss):
+    """Every field the answer editor saves: name → None for the answer's own, [section id, field] for a section's.
+    The editor script gets this, so the names are written in one place."""
+    names = {name: None for name in ANSWER_FIELDS + ANSWER_FLAGS}
+    for section in remiss.sections:
+        for field in SECTION_FIELDS:
+            names[section_field_name(section.id, field)] = [str(section.id), field]
+    return names
 
 
 class VersionConflict(RemissError):

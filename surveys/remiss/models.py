@@ -124,6 +124,18 @@ class Remiss(db.Model):
         return self.status == RemissStatus.COMPILED
 
     @property
+    def can_open(self):
+        return self.can_become(RemissStatus.OPEN)
+
+    @property
+    def can_close(self):
+        return self.can_become(RemissStatus.CLOSED)
+
+    @property
+    def can_compile(self):
+        return self.can_become(RemissStatus.COMPILED)
+
+    @property
     def sections_editable(self):
         """Sections may be written until the remiss closes (removed and imported only while a draft)."""
         return self.status in (RemissStatus.DRAFT, RemissStatus.OPEN)

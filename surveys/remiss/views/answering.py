@@ -87,6 +87,7 @@ def _answer_context(remiss, answer, organisation_id, conflict=None, mine=None):
         "can_sign": answering.can_submit(answer, current_user), "render_markdown": render_markdown,
         "conflict": conflict, "mine": mine or {}, "attachment_form": AttachmentForm(prefix="att"),
         "messages_json": _editor_messages(),
+        "fields_json": safe_json_text(json.dumps(answering.editor_fields(remiss))),
     }
 
 
@@ -111,11 +112,10 @@ def _editor_messages():
 
 def _form_data(form, remiss):
     """The editor's fields from a normal (non-JavaScript) form post."""
-    data = {key: form.get(key, "") for key in ("position", "general_comment", "decided_by", "signatory")}
-    data["contains_personal_data"] = bool(form.get("contains_personal_data"))
-    data["require_ready"] = bool(form.get("require_ready"))
+    data = {key: form.get(key, "") for key in answering.ANSWER_FIELDS}
+    data.update({key: bool(form.get(key)) for key in answering.ANSWER_FLAGS})
     data["sections"] = {
-        str(s.id): {f: form.get(f"s-{s.id}-{f}", "") for f in answering.SECTION_FIELDS}
+        str(s.id): {f: form.get(answering.section_field_name(s.id, f), "") for f in answering.SECTION_FIELDS}
         for s in remiss.sections
     }
     return data
