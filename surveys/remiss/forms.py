@@ -17,6 +17,7 @@ from core.auth.forms import SetPasswordForm
 from core.forms import REQUIRED, MultiCheckboxField
 from core.models import LEGAL_FORMS, SUB_REGIONS
 from core.organisations.forms import legal_form_choices, sub_region_choices
+from surveys.remiss import claiming
 from surveys.remiss.models import HANDLINGS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -131,8 +132,6 @@ class ClaimForm(SetPasswordForm):
 
 def claim_form(state, body, user):
     """The ClaimForm for one case of claiming.state(): signup asks for an account, choose for the organisation."""
-    from surveys.remiss import claiming
-
     form = ClaimForm()
     keep = set()
     if state == claiming.SIGNUP:

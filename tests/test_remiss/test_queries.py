@@ -2,6 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
+from core.extensions import db
 from core.models import Organisation
 from surveys.remiss import answering, review
 from surveys.remiss.models import CommentTag, KeyQuote, SectionAnswer
@@ -42,8 +43,6 @@ def _add_answers(db, remiss, n, start):
 
 
 def _count(client, url):
-    from core.extensions import db
-
     with QueryCounter(db.engine) as counter:
         response = client.get(url)
     assert response.status_code == 200
