@@ -63,8 +63,6 @@ def _app(database_url):
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _let_sqlite_savepoint(_db.engine)
         # A session whose connection is already in a transaction works in a savepoint of it (see _rolled_back).
         _db.session.session_factory.configure(join_transaction_mode="create_savepoint")
         _db.drop_all()
@@ -88,21 +86,6 @@ def _truncate_all():
                 conn.execute(t.delete())
 
 
-def _let_sqlite_savepoint(engine):
-    """pysqlite begins transactions on its own and so breaks SAVEPOINT: let SQLAlchemy emit BEGIN itself.
-
-    The workaround from SQLAlchemy's SQLite dialect documentation ("Serializable isolation / Savepoints").
-    """
-
-    @sa.event.listens_for(engine, "connect")
-    def _no_pysqlite_transactions(dbapi_connection, connection_record):
-        dbapi_connection.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-
 @contextlib.contextmanager
 def _rolled_back(engine):
     """Everything the test writes goes into one transaction on one connection, rolled back at the end.
@@ -112,7 +95,16 @@ def _rolled_back(engine):
     and close() left to us, so it sees the test's rows and its writes are undone too.
     """
     connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins a transaction only before a write, so a SAVEPOINT would start (and its RELEASE
+        # commit) the real one. The workaround from SQLAlchemy's SQLite docs, on this connection only:
+        # pysqlite hands transactions over and we emit BEGIN. Truncating tests keep pysqlite's own ways, so
+        # their reads see what a server thread committed meanwhile.
+        connection.connection.driver_connection.isolation_level = None
     outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
     close = connection.close
     engine.connect = lambda: connection
     connection.begin = connection.begin_nested
@@ -124,6 +116,8 @@ def _rolled_back(engine):
         del engine.connect, connection.begin, connection.close
         if outer.is_active:
             outer.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
         close()
 
 
