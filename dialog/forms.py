@@ -19,7 +19,8 @@ from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, 
 from core.extensions import db
 from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import Organisation
-from dialog.models import KINDS, LEVELS, PRINCIPLES, MinutesSigner, TaskStatus
+from core.timeutil import local_to_utc, utc_to_local_naive
+from dialog.models import KINDS, LEVELS, MEETING_FIELDS, PRINCIPLES, MeetingSeries, MinutesSigner, TaskStatus
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 BAD_DATETIME = _l("Skriv datum och tid, till exempel 2025-03-12 09:30.")
@@ -37,8 +38,6 @@ def organisation_choices(include_review=False, blank=NO_ORGANISATION):
 
 
 def series_choices():
-    from dialog.models import MeetingSeries
-
     rows = db.session.execute(sa.select(MeetingSeries.id, MeetingSeries.title).order_by(MeetingSeries.title))
     return [(0, _l("– Ingen serie –"))] + [(row.id, row.title) for row in rows]
 
@@ -94,6 +93,41 @@ class MeetingForm(Form):
         super().__init__(*args, **kwargs)
         self.series_id.choices = series_choices()
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
+
+    # Each field of MEETING_FIELDS converts the same way both ways, by its kind: times are typed in
+    # Stockholm and stored in naive UTC; "0" in a select is "none"; one-line text is stripped.
+    @classmethod
+    def for_meeting(cls, meeting):
+        """The form filled from a saved meeting."""
+        form = cls(formdata=None)
+        for name in MEETING_FIELDS:
+            field, value = getattr(form, name), getattr(meeting, name)
+            if isinstance(field, DateTimeLocalField):
+                value = utc_to_local_naive(value)
+            elif getattr(field, "coerce", None) is int:
+                value = value or 0
+            elif isinstance(field, MultiCheckboxField):
+                value = list(value or [])
+            field.data = value
+        return form
+
+    def cleaned(self):
+        """The values for dialog.meetings.save_meeting, by MEETING_FIELDS."""
+        data = {}
+        for name in MEETING_FIELDS:
+            field, value = getattr(self, name), getattr(self, name).data
+            if isinstance(field, DateTimeLocalField):
+                value = local_to_utc(value)
+            elif getattr(field, "coerce", None) is int:
+                value = value or None
+            elif isinstance(field, MultiCheckboxField):
+                value = list(value or [])
+            elif isinstance(field, TextAreaField):
+                value = value or ""
+            elif isinstance(field, StringField):
+                value = (value or "").strip()
+            data[name] = value
+        return data
 
 
 class RegistrationForm(Form):
@@ -176,7 +210,7 @@ class TaskStatusForm(Form):
 
 
 class SignerForm(Form):
-    role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default="justerare")
+    role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default=MinutesSigner.JUSTERARE)
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     side = StringField(_l("Företräder"), validators=[Length(max=100)],
                        description=_l("Till exempel ”Regionen” eller ”Organisationerna”."))

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from core.forms import REQUIRED, Form, MultiCheckboxField
 from surveys.barometer.models import DEFAULT_LABELS, JOIN_CODE_LENGTH, SCALE_STEPS
+from surveys.barometer.sessions import meeting_choices
 
 
 class BarometerForm(Form):
@@ -91,3 +92,10 @@ class JoinCodeForm(Form):
         cleaned = "".join((field.data or "").split()).upper()
         if len(cleaned) != JOIN_CODE_LENGTH or not cleaned.isalnum() or not cleaned.isascii():
             raise ValidationError(_l("Koden har sex tecken, bokstäver och siffror."))
+
+
+def session_form():
+    """The start form, its meeting list from the "meetings" choice source (see sessions.meeting_choices)."""
+    form = SessionForm()
+    form.meeting.choices = meeting_choices()
+    return form
