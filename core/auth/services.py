@@ -9,18 +9,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.audit import record
 from core.auth import throttle
+from core.errors import DomainError
 from core.extensions import db
 from core.mail import external_url, send_mail
 from core.models import ApiToken, Membership, User, utcnow
 from core.signing import fingerprint, sign, unsign
 
 
-class AuthError(Exception):
+class AuthError(DomainError):
     """A login refused for a reason the user may be told."""
 
-    def __init__(self, message, status=401):
-        super().__init__(message)
-        self.status = status
+    code = "login_refused"
+    status = 401
 
 
 # A scrypt hash of a random password, checked when the address has no account, so both answers take as long
@@ -47,7 +47,7 @@ def get_user_by_email(email):
 
 def _throttled(minutes):
     return AuthError(_("För många misslyckade inloggningar från din adress. Försök igen om %(minutes)s minuter.",
-                       minutes=minutes), status=429)
+                       minutes=minutes), code="login_throttled", status=429)
 
 
 def authenticate(email, password, source=None):

@@ -1,7 +1,7 @@
 """audit trail; login throttles per (address, source) instead of the account lock
 
 Revision ID: 0009
-Revises: 0007_signer_email
+Revises: 0008
 Create Date: 2026-12-01 00:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007_signer_email'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

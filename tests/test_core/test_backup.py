@@ -16,6 +16,8 @@ from core.extensions import db
 from core.models import AuditEvent, Organisation, User
 
 ON_POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith("postgres")
+# The backup reads the database from outside the test's transaction (sqlite3, pg_dump): the data must be committed.
+pytestmark = pytest.mark.truncate
 
 
 @pytest.fixture
