@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app import create_app
+from core import ratelimit
 from core.config import normalise_database_url
 from core.extensions import db as _db
 from core.extensions import limiter
@@ -91,6 +92,7 @@ def app(_app):
     _db.session.rollback()
     _db.session.remove()
     limiter.reset()
+    ratelimit.reset()
     ctx.pop()
     with _app.app_context():
         _truncate_all()

@@ -334,9 +334,13 @@ def clean_background(barometer, answers):
 
 
 def join(session, background=None):
-    """Create an anonymous participant; returns (participant, raw token). The token is shown once."""
+    """Create an anonymous participant; returns (participant, raw token). The token is shown once.
+
+    A session takes at most LIVE_MAX_PARTICIPANTS: a venue's phones share one address, so this cap,
+    not a per-address limit, is what keeps a join flood from growing a session without bound."""
     if session.ended:
         raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
+    check_room(session)
     participant = Participant(session_id=session.id, token_hash=secrets.token_hex(32),
                               background=clean_background(session.barometer, background))
     db.session.add(participant)
@@ -345,6 +349,30 @@ def join(session, background=None):
     participant.token_hash = hash_token(raw)
     db.session.commit()
     return participant, raw
+
+
+def join_by_id(session_id, background=None):
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        forget_session_cache()
+        raise LiveError(404, "unknown_code", _("Sessionen finns inte längre."))
+    return join(session, background)
+
+
+_full_until: dict[int, float] = {}
+FULL_CACHE_SECONDS = 5
+
+
+def check_room(session):
+    """LiveError 409 when the session has its LIVE_MAX_PARTICIPANTS. A full session is remembered in this
+    process for a few seconds, so a flood of joins to it costs no count each. Joins in flight at the same
+    moment may pass the cap by that many; the cap bounds growth, it is not an exact seat count."""
+    cap = int(current_app.config.get("LIVE_MAX_PARTICIPANTS", 20000))
+    full = _full_until.get(session.id, 0) > time.monotonic() or participant_count(session) >= cap
+    if full:
+        _full_until[session.id] = time.monotonic() + FULL_CACHE_SECONDS
+        raise LiveError(409, "session_full", _("Sessionen är full (högst %(cap)d deltagare). Fråga moderatorn.",
+                                               cap=cap))
 
 
 def _signature(body):
@@ -388,6 +416,7 @@ def forget_session_cache(code=None):
         if code is None:
             _code_cache.clear()
             _participant_cache.clear()
+            _full_until.clear()
         else:
             _code_cache.pop(code, None)
 
@@ -597,10 +626,15 @@ def session_state(session, participant_id=None, include_results=None):
     if show and statement is not None:
         state["results"] = Tally.of(statement, count_answers(session.id, statement.id)).as_json()
     if participant_id is not None and statement is not None:
-        row = db.session.execute(sa.select(Answer.value).where(
-            Answer.participant_id == participant_id, Answer.statement_id == statement.id)).first()
-        state["my_answer"] = {"answered": row is not None, "value": row[0] if row else None}
+        state["my_answer"] = my_answer(participant_id, statement.id)
     return state
+
+
+def my_answer(participant_id, statement_id):
+    """{"answered": bool, "value": int | None}: a participant's stored answer to one statement."""
+    row = db.session.execute(sa.select(Answer.value).where(
+        Answer.participant_id == participant_id, Answer.statement_id == statement_id)).first()
+    return {"answered": row is not None, "value": row[0] if row else None}
 
 
 def presenter_counts(session):

@@ -8,7 +8,6 @@ import segno
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BaseConverter
 
+from core import ratelimit
 from core.access import role_required
 from core.charts import safe_json_text
 from core.exports import csv_response, xlsx_response
@@ -380,6 +380,9 @@ def presenter(session_id):
 def presenter_events(session_id):
     session = get_session_or_404(session_id, current_user)
     session_id = session.id
+    if not streams.streams_are_cheap():
+        # A stream would hold a thread of a fixed pool: the page polls live.json instead.
+        return jsonify(error="busy", message=_("Servern tar inte emot strömmar. Sidan frågar i stället.")), 503
 
     def load_state():
         return _presenter_state(db.session.get(LiveSession, session_id))
@@ -475,19 +478,31 @@ def export_xlsx(session_id):
 
 # --- participants ----------------------------------------------------------------------------
 
-def _join_limit():
-    # Codes must not be guessable by brute force, yet a whole venue may share one address.
-    return current_app.config.get("LIVE_JOIN_LIMIT", "300 per minute")
+# Codes must not be guessable by brute force, yet a whole venue shares one address: only the codes
+# that lead nowhere count against an address (per process, see core/ratelimit.py).
+def _miss_key():
+    return "ip:" + (request.remote_addr or "")
+
+
+def _too_many_misses():
+    return not ratelimit.allowed("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", _miss_key())
+
+
+def _count_miss():
+    ratelimit.hit("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", _miss_key())
 
 
 @live_bp.route("/delta", methods=["GET", "POST"])
-@limiter.limit(_join_limit, methods=["POST"])
+@limiter.exempt
 def join_code():
     form = JoinCodeForm()
+    if request.method == "POST" and _too_many_misses():
+        abort(429)
     if form.validate_on_submit():
         code = services.normalise_code(form.code.data)
         if services.get_session_by_code(code) is not None:
             return redirect(url_for("barometer_live.participant", code=code))
+        _count_miss()
         form.code.errors.append(_("Vi hittar ingen session med koden %(code)s. Kontrollera koden på skärmen "
                                   "och försök igen.", code=code))
     status = 404 if form.code.errors and request.method == "POST" else 200
@@ -495,14 +510,18 @@ def join_code():
 
 
 @live_bp.get("/<joincode:code>")
-@limiter.limit(_join_limit)
+@limiter.exempt
 def participant(code):
+    if _too_many_misses():
+        abort(429)
     if code != code.upper():
         if services.get_session_by_code(code.upper()) is None:
+            _count_miss()
             abort(404)  # not a code, or not a live one: the ordinary "page not found"
         return redirect(url_for("barometer_live.participant", code=code.upper()))
     session = services.get_session_by_code(code)
     if session is None:
+        _count_miss()
         form = JoinCodeForm(data={"code": code})
         form.code.errors = [_("Vi hittar ingen session med koden %(code)s. Kontrollera koden på skärmen och "
                               "försök igen.", code=code)]

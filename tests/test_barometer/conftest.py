@@ -2,14 +2,18 @@
 import pytest
 
 from surveys.barometer import services
+from surveys.barometer.broadcast import broadcaster
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    # The hot path caches code → session and token → participant per process; ids restart per test.
+def _fresh_caches(app):
+    # The hot path caches code → session and token → participant per process, and the phones' shared
+    # state per session; ids restart per test.
     services.forget_session_cache()
+    broadcaster().reset()
     yield
     services.forget_session_cache()
+    broadcaster().reset()
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def two_servers(scratch_database, tmp_path):
             port = free_port()
             log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
             procs.append((subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "-k", "gthread", "--threads", "8", "-w", "1",
+                [str(ROOT / ".venv/bin/gunicorn"), "-k", "gevent", "-w", "1",
                  "--graceful-timeout", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
             bases.append(f"http://127.0.0.1:{port}")
