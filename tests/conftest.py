@@ -93,6 +93,8 @@ def app(_app):
     _db.session.remove()
     limiter.reset()
     ratelimit.reset()
+    # The live barometer's shared phone states are per session id, and ids restart with each test.
+    _app.extensions["barometer_broadcast"].reset()
     ctx.pop()
     with _app.app_context():
         _truncate_all()
