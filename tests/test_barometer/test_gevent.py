@@ -42,10 +42,15 @@ def pg_reason():
     return None
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request, tmp_path):
-    """A scratch database with the schema and the demo session VARM15; (url, session id, statement ids)."""
-    if request.param == "sqlite":
+def on_postgres():
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql"))
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A scratch database of the kind this run tests (SQLite, or PostgreSQL when DATABASE_URL names one)
+    with the schema and the demo session VARM15; yields (url, session id, statement ids)."""
+    if not on_postgres():
         url, cleanup = f"sqlite:///{tmp_path / 'gevent.sqlite3'}", None
     else:
         reason = pg_reason()
@@ -206,6 +211,8 @@ def stored_answers(url, statement_id):
 @pytest.mark.postgres
 def test_psycopg_lets_other_greenlets_run_while_it_waits():
     """psycopg 3 picks a gevent-friendly wait when the socket module is patched (psycopg/psycopg#688)."""
+    if not on_postgres():
+        pytest.skip("the PostgreSQL run checks this (DATABASE_URL=postgresql://…)")
     reason = pg_reason()
     if reason:
         pytest.skip(f"PostgreSQL does not answer: {reason}")
@@ -228,27 +235,17 @@ def test_psycopg_lets_other_greenlets_run_while_it_waits():
 
 
 @pytest.mark.redis
-def test_redis_stopped_mid_session(tmp_path):
+def test_redis_stopped_mid_session(database, tmp_path):
     """Joins, answers and logins keep working while Redis is down; streams follow the moderator all along."""
     redis_server = shutil.which("redis-server")
     if not redis_server:
         pytest.skip("redis-server is not installed")
-    url = f"sqlite:///{tmp_path / 'redis-fault.sqlite3'}"
+    url, session_id, statements = database
     redis_port = free_port()
     redis_args = [redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                   "--appendonly", "no", "--dir", str(tmp_path)]
     redis_proc = subprocess.Popen(redis_args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        seeded = subprocess.run(
-            [sys.executable, "-c",
-             "from app import create_app\nfrom core.extensions import db\nfrom core.demo import seed_core\n"
-             "from surveys.barometer.demo import seed_demo\napp = create_app()\n"
-             "with app.app_context():\n    db.create_all()\n    seed_core()\n    s = seed_demo()\n"
-             "    print(s.id, *[st.id for st in s.barometer.statements])\n"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
-        assert seeded.returncode == 0, seeded.stderr
-        ids = [int(x) for x in seeded.stdout.split()[-8:]]
-        session_id, statements = ids[0], ids[1:]
         env = server_env(url, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
         with gunicorn(env, tmp_path, workers=2) as (base, _proc):
             phones = [Phone(base) for _ in range(6)]
@@ -278,3 +275,17 @@ def test_redis_stopped_mid_session(tmp_path):
     finally:
         redis_proc.terminate()
         redis_proc.wait(10)
+
+
+def test_a_killed_worker_s_phones_reconnect_and_catch_up(database, tmp_path):
+    url, session_id, _statements = database
+    with gunicorn(server_env(url), tmp_path, workers=1) as (base, proc):
+        phone = Phone(base)
+        phone.start()
+        assert until(lambda: phone.seen)
+        worker = int(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()[0])
+        os.kill(worker, signal.SIGKILL)  # gunicorn starts a new worker; the phone's stream broke
+        wait_for(base + "/healthz", timeout=60)
+        assert moderator_action(base, session_id, "next")["statement"]["number"] == 2
+        assert until(lambda: 2 in phone.seen), "the phone did not catch up after its worker died"
+        phone.stop.set()
