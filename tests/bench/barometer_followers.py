@@ -26,11 +26,11 @@ import random
 import re
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -170,8 +170,9 @@ async def answer(http, base, phone, run, state):
             async with http.put(url, json={"value": value}, headers={"Authorization": f"Bearer {phone.token}"}) as r:
                 await r.read()
                 phone.answer_status = r.status
-        except (TimeoutError, aiohttp.ClientError):
+        except (TimeoutError, aiohttp.ClientError) as exc:
             phone.answer_status = "network"
+            run.setdefault("answer_exceptions", set()).add(repr(exc)[:120])
         end = time.monotonic()
         run["answer_times"].append((start, end))
         if phone.answer_status == 200:
@@ -214,6 +215,8 @@ async def moderator_next(base, session_id):
 
 
 async def bench(args, base, session_id, server_pid):
+    # Followers cancelled at the end end with errors nobody needs to read.
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
     phones = [Phone(i) for i in range(args.phones)]
     run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": []}
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -250,6 +253,8 @@ async def bench(args, base, session_id, server_pid):
         ready = sum(1 in p.numbers for p in joined)
         await asyncio.sleep(2)  # let the last streams settle
         streams = sum(p.mode == "stream" for p in joined)
+        print(f"  ({len(joined)} joined in {join_seconds:.0f} s, {ready} following, {streams} streaming)",
+              file=sys.stderr)
 
         # 3. The moderator presses Nästa; everyone answers; the rest of the site is sampled meanwhile.
         healthz, home, stop_sampling = [], [], asyncio.Event()
@@ -284,7 +289,7 @@ async def bench(args, base, session_id, server_pid):
         "answered": len(answered), "answer_tries": sum(p.answer_tries for p in joined),
         "answer_ms": answer_ms, "answers_per_s": len(answered) / span if span else 0,
         "answer_failed": {str(p.answer_status) for p in joined if p.seen_at and p.answer_status != 200},
-        "healthz": healthz, "home": home, "rss_now": rss_now, "rss_peak": rss_peak,
+        "answer_exceptions": run.get("answer_exceptions"), "healthz": healthz, "home": home, "rss_now": rss_now, "rss_peak": rss_peak,
     }
 
 
@@ -299,6 +304,7 @@ def main():
     parser.add_argument("--think", type=float, default=10.0, help="phones answer within this many seconds")
     parser.add_argument("--join-concurrency", type=int, default=100)
     parser.add_argument("--connect-seconds", type=float, default=180)
+    parser.add_argument("--server-log", help="keep gunicorn's log (info level) in this file")
     args = parser.parse_args()
 
     nofile = raise_open_files()
@@ -311,15 +317,17 @@ def main():
         # The README's production command.
         command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gevent",
                    "--worker-connections", "20000", "-b", f"{HOST}:{port}", "--graceful-timeout", "3",
-                   "--log-level", "warning", "app:create_app()"]
-        log = open(Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+                   "--log-level", "info" if args.server_log else "warning", "app:create_app()"]
+        log = open(args.server_log or Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             base = f"http://{HOST}:{port}"
-            for _ in range(300):
+            # Until the workers answer (the master listens before they have loaded the app).
+            for _ in range(600):
                 try:
-                    with socket.create_connection((HOST, port), timeout=0.2):
-                        break
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
                 except OSError:
                     time.sleep(0.2)
             report = asyncio.run(bench(args, base, session_id, server.pid))
@@ -354,6 +362,8 @@ def main():
     print(f"  never saw it         {r['never']} (within {SEEN_TIMEOUT:.0f} s)")
     print(f"  answers              {r['answered']} stored, {r['answers_per_s']:.0f}/s, p50 {p(answer_ms, 50):.0f} ms   "
           f"p99 {p(answer_ms, 99):.0f} ms   ({r['answer_tries']} requests; failed: {r['answer_failed'] or 'none'})")
+    if r["answer_exceptions"]:
+        print(f"  answer errors        {sorted(r['answer_exceptions'])[:3]}")
     print(f"  in the database      {rows} answers from {distinct} participants "
           f"({'exact' if rows == distinct == r['answered'] else 'MISMATCH'})")
     print(f"  /healthz during      p50 {p(r['healthz'], 50):.0f} ms   p99 {p(r['healthz'], 99):.0f} ms   "
