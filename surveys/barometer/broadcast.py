@@ -200,6 +200,7 @@ class Broadcaster:
         """Forget every board (tests: ids restart with each test's empty database)."""
         with self.lock:
             self.boards.clear()
+            self.loads = 0
 
 
 def broadcaster():
