@@ -7,7 +7,8 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from core.auth.services import create_api_token, get_user_by_email, normalise_email
+from core.auth.services import create_api_token, get_user_by_email, normalise_email, revoke_api_token
+from core.demo import DEMO_PASSWORD, seed_core
 from core.extensions import db
 from core.models import ApiToken, Role, User
 
@@ -81,8 +82,6 @@ def revoke_token(prefix):
     ).all()
     if not rows:
         raise click.ClickException("Ingen aktiv nyckel börjar så.")
-    from core.auth.services import revoke_api_token
-
     for row in rows:
         revoke_api_token(row)
     click.echo(f"Återkallade {len(rows)} nyckel/nycklar.")
@@ -93,8 +92,6 @@ def seed_demo():
     """Ladda demodata (går att köra flera gånger)."""
     if current_app.config.get("SAMRAD_ENV") == "production":
         raise click.ClickException("seed-demo körs inte i produktion (SAMRAD_ENV=production).")
-    from core.demo import DEMO_PASSWORD, seed_core
-
     seed_core()
     for _, func in sorted(current_app.extensions.get("samrad_seeders", []), key=lambda s: s[0]):
         func()

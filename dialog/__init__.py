@@ -1,42 +1,35 @@
 """Dialogue meetings: planning, registration, check-in, minutes and follow-up."""
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
+
+from core.registry import (
+    add_choice_source,
+    add_demo_seeder,
+    add_home_section,
+    add_nav_item,
+    add_organisation_merge_hook,
+)
+from dialog.demo import seed_demo
+from dialog.meetings import meeting_choices, merge_organisations, upcoming_meetings
+from dialog.privacy import anonymise_older_than
+from dialog.views import bp
 
 
 def init_app(app):
     """Register the dialog blueprint, its navigation, demo data and merge hooks."""
-    from core.registry import add_demo_seeder, add_home_section, add_nav_item, add_organisation_merge_hook
-    from dialog import models  # noqa: F401  (the schema and migrations see the tables)
-    from dialog.demo import seed_demo
-    from dialog.views import bp
-
     app.register_blueprint(bp)
     add_nav_item(app, "dialog.index", _l("Möten"), roles=None, order=20)
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)
     add_organisation_merge_hook(app, merge_organisations)
+    add_choice_source(app, "meetings", meeting_choices)
     app.cli.add_command(anonymise_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")
 
 
 def _upcoming_for_home(limit=3):
-    from dialog.meetings import upcoming_meetings
-
     return upcoming_meetings(limit=limit)
-
-
-def merge_organisations(keep, drop):
-    """Move registrations and organiser references from the duplicate organisation to the kept one."""
-    from core.extensions import db
-    from dialog.models import Meeting, MeetingSeries, Registration
-
-    db.session.execute(sa.update(Registration).where(Registration.organisation_id == drop.id)
-                       .values(organisation_id=keep.id, organisation_name=keep.name))
-    db.session.execute(sa.update(Meeting).where(Meeting.organiser_id == drop.id).values(organiser_id=keep.id))
-    db.session.execute(sa.update(MeetingSeries).where(MeetingSeries.organiser_id == drop.id)
-                       .values(organiser_id=keep.id))
 
 
 @click.command("dialog-anonymise")
@@ -45,7 +38,5 @@ def merge_organisations(keep, drop):
 @with_appcontext
 def anonymise_command(older_than_days):
     """Anonymisera anmälningar till möten som slutade för mer än N dagar sedan."""
-    from dialog.privacy import anonymise_older_than
-
     count = anonymise_older_than(older_than_days)
     click.echo(f"Anonymiserade {count} anmälningar.")

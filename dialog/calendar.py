@@ -1,38 +1,28 @@
-"""iCalendar (RFC 5545) files for one meeting and a feed of upcoming meetings, written by hand."""
+"""iCalendar (RFC 5545) files for one meeting and a feed of upcoming meetings, written with `icalendar`."""
+from datetime import UTC
+
 from flask import request, url_for
+from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar.parser import Contentline
 
 from core.models import utcnow
-from dialog.models import MeetingStatus
 
 PRODID = "-//Samråd//Dialogmöten//SV"
 
 
 def escape_text(value):
-    """TEXT escaping of RFC 5545 §3.3.11: backslash, semicolon, comma and newlines."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
+    """TEXT escaping of RFC 5545 §3.3.11 (backslash, semicolon, comma, newlines), as icalendar writes it."""
+    return vText(value or "").to_ical().decode("utf-8")
 
 
 def fold(line):
     """Fold a content line at 75 octets (§3.1) without splitting a UTF-8 character."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts = []
-    limit = 75
-    while data:
-        cut = min(limit, len(data))
-        # Step back to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
-        while cut < len(data) and (data[cut] & 0xC0) == 0x80:
-            cut -= 1
-        parts.append(data[:cut].decode("utf-8"))
-        data = data[cut:]
-        limit = 74  # continuation lines start with one space
-    return "\r\n ".join(parts)
+    return Contentline(line).to_ical().decode("utf-8")
 
 
-def utc_stamp(value):
-    return value.strftime("%Y%m%dT%H%M%SZ")
+def _utc(value):
+    """Our naive-UTC timestamps as aware ones, so icalendar writes them as UTC times (…Z)."""
+    return value.replace(tzinfo=UTC)
 
 
 def _host():
@@ -42,7 +32,7 @@ def _host():
         return "samrad"
 
 
-def event_lines(meeting, now=None):
+def meeting_event(meeting, now=None):
     now = now or utcnow()
     url = url_for("dialog.meeting", meeting_id=meeting.id, _external=True)
     location = ", ".join(p for p in (meeting.place, meeting.online_url) if p)
@@ -50,40 +40,38 @@ def event_lines(meeting, now=None):
     if meeting.online_url:
         description = f"{description}\n\n{meeting.online_url}".strip()
     description = f"{description}\n\n{url}".strip()
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.id}@{_host()}",
-        f"DTSTAMP:{utc_stamp(now)}",
-        f"DTSTART:{utc_stamp(meeting.starts_at)}",
-        f"DTEND:{utc_stamp(meeting.ends_at)}",
-        # Calendars replace an event they hold when SEQUENCE grows: seconds since creation do that.
-        f"SEQUENCE:{max(0, int((meeting.updated_at - meeting.created_at).total_seconds()))}",
-        f"SUMMARY:{escape_text(meeting.title)}",
-        f"DESCRIPTION:{escape_text(description)}",
-        f"URL:{url}",
-        "STATUS:" + ("CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"),
-    ]
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{_host()}")
+    event.add("dtstamp", _utc(now))
+    event.add("dtstart", _utc(meeting.starts_at))
+    event.add("dtend", _utc(meeting.ends_at))
+    # Calendars replace an event they hold when SEQUENCE grows: seconds since creation do that.
+    event.add("sequence", max(0, int((meeting.updated_at - meeting.created_at).total_seconds())))
+    event.add("summary", meeting.title)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     if location:
-        lines.append(f"LOCATION:{escape_text(location)}")
+        event.add("location", location)
     if meeting.organiser is not None:
-        lines.append(f"ORGANIZER;CN={_param(meeting.organiser.name)}:mailto:noreply@{_host()}")
-    lines.append("END:VEVENT")
-    return lines
-
-
-def _param(value):
-    """A parameter value: quoted, with the characters a quoted value may not hold removed."""
-    return '"' + (value or "").replace('"', "'").replace("\n", " ").replace("\r", " ") + '"'
+        organiser = vCalAddress(f"mailto:noreply@{_host()}")
+        # A quoted parameter value may hold neither a double quote nor a line break.
+        organiser.params["cn"] = " ".join((meeting.organiser.name or "").replace('"', "'").split())
+        event.add("organizer", organiser)
+    return event
 
 
 def calendar_bytes(meetings, name=None, method="PUBLISH", now=None):
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
     if name:
-        lines.append(f"X-WR-CALNAME:{escape_text(name)}")
+        calendar.add("x-wr-calname", name)
     for meeting in meetings:
-        lines.extend(event_lines(meeting, now=now))
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+        calendar.add_component(meeting_event(meeting, now=now))
+    return calendar.to_ical()
 
 
 def meeting_ics(meeting, now=None):

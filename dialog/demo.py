@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.demo import get_or_create_organisation
+from core.demo import VARMLAND_ORGANISATIONS, get_or_create_organisation
 from core.extensions import db
 from core.models import Organisation, User, utcnow
 from core.timeutil import local_to_utc, utc_to_local
@@ -203,13 +203,11 @@ def seed_varmland(moderator):
             db.session.add(FollowUpTask(meeting=meeting, what=what, who=who))
         approved = local_to_utc(data["ends"]) + timedelta(days=7)
         db.session.add_all([
-            MinutesSigner(meeting=meeting, role="sekreterare", name=data["minute_taker"], approved_at=approved),
-            MinutesSigner(meeting=meeting, role="justerare", name="Malin Berglund", side="Landstinget",
+            MinutesSigner(meeting=meeting, role=MinutesSigner.SEKRETERARE, name=data["minute_taker"], approved_at=approved),
+            MinutesSigner(meeting=meeting, role=MinutesSigner.JUSTERARE, name="Malin Berglund", side="Landstinget",
                           approved_at=approved),
         ])
         meeting.minutes_approved_at = approved
-        from core.demo import VARMLAND_ORGANISATIONS
-
         _attendance(meeting, [o for o in (_org(name) for name, _ in VARMLAND_ORGANISATIONS) if o is not None])
 
     # The next meeting, open for registration, so the public registration works in the demo.

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import uploads
+from core.errors import DomainError
 from core.extensions import db
 from dialog.models import MeetingDocument
 
@@ -27,8 +28,10 @@ OLE_MIMETYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
                  "ppt": "application/vnd.ms-powerpoint"}
 
 
-class DocumentRejected(ValueError):
+class DocumentRejected(DomainError):
     """str() is the Swedish reason shown beside the file field."""
+
+    code = "document_rejected"
 
 
 def upload_dir():

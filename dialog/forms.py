@@ -1,7 +1,6 @@
 """Forms for meetings, registration, check-in, minutes, tasks, signers, documents and series."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,9 +17,10 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from core.extensions import db
-from core.forms import REQUIRED, MultiCheckboxField
+from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import Organisation
-from dialog.models import KINDS, LEVELS, PRINCIPLES, MinutesSigner, TaskStatus
+from core.timeutil import local_to_utc, utc_to_local_naive
+from dialog.models import KINDS, LEVELS, MEETING_FIELDS, PRINCIPLES, MeetingSeries, MinutesSigner, TaskStatus
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 BAD_DATETIME = _l("Skriv datum och tid, till exempel 2025-03-12 09:30.")
@@ -38,8 +38,6 @@ def organisation_choices(include_review=False, blank=NO_ORGANISATION):
 
 
 def series_choices():
-    from dialog.models import MeetingSeries
-
     rows = db.session.execute(sa.select(MeetingSeries.id, MeetingSeries.title).order_by(MeetingSeries.title))
     return [(0, _l("– Ingen serie –"))] + [(row.id, row.title) for row in rows]
 
@@ -64,7 +62,7 @@ class SwedishIntegerField(IntegerField):
             raise ValueError(str(BAD_NUMBER)) from exc
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     kind = SelectField(_l("Typ av möte"), choices=list(KINDS.items()))
     series_id = SelectField(_l("Serie"), coerce=int, default=0,
@@ -96,8 +94,43 @@ class MeetingForm(FlaskForm):
         self.series_id.choices = series_choices()
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
 
+    # Each field of MEETING_FIELDS converts the same way both ways, by its kind: times are typed in
+    # Stockholm and stored in naive UTC; "0" in a select is "none"; one-line text is stripped.
+    @classmethod
+    def for_meeting(cls, meeting):
+        """The form filled from a saved meeting."""
+        form = cls(formdata=None)
+        for name in MEETING_FIELDS:
+            field, value = getattr(form, name), getattr(meeting, name)
+            if isinstance(field, DateTimeLocalField):
+                value = utc_to_local_naive(value)
+            elif getattr(field, "coerce", None) is int:
+                value = value or 0
+            elif isinstance(field, MultiCheckboxField):
+                value = list(value or [])
+            field.data = value
+        return form
 
-class RegistrationForm(FlaskForm):
+    def cleaned(self):
+        """The values for dialog.meetings.save_meeting, by MEETING_FIELDS."""
+        data = {}
+        for name in MEETING_FIELDS:
+            field, value = getattr(self, name), getattr(self, name).data
+            if isinstance(field, DateTimeLocalField):
+                value = local_to_utc(value)
+            elif getattr(field, "coerce", None) is int:
+                value = value or None
+            elif isinstance(field, MultiCheckboxField):
+                value = list(value or [])
+            elif isinstance(field, TextAreaField):
+                value = value or ""
+            elif isinstance(field, StringField):
+                value = (value or "").strip()
+            data[name] = value
+        return data
+
+
+class RegistrationForm(Form):
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)])
@@ -151,14 +184,14 @@ class WalkInForm(ManualRegistrationForm):
     accessibility_needs = None
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     time_label = StringField(_l("Tid"), validators=[Length(max=20)], description=_l("Till exempel 09.30."))
     title = StringField(_l("Punkt"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     responsible = StringField(_l("Ansvarig"), validators=[Length(max=300)])
     description = TextAreaField(_l("Beskrivning"))
 
 
-class MinutesItemForm(FlaskForm):
+class MinutesItemForm(Form):
     heading = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     body = TextAreaField(_l("Anteckningar"))
     decisions = TextAreaField(_l("Beslut"), description=_l("Ett beslut per rad."))
@@ -166,18 +199,18 @@ class MinutesItemForm(FlaskForm):
                          description=_l("Behövs bara när anteckningarna redan är justerade."))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     what = TextAreaField(_l("Vad ska göras"), validators=[DataRequired(message=REQUIRED)])
     who = StringField(_l("Vem"), validators=[Length(max=300)])
     due_date = DateField(_l("Klart senast"), validators=[Optional()])
 
 
-class TaskStatusForm(FlaskForm):
+class TaskStatusForm(Form):
     status = SelectField(_l("Status"), choices=list(TaskStatus.LABELS.items()))
 
 
-class SignerForm(FlaskForm):
-    role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default="justerare")
+class SignerForm(Form):
+    role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default=MinutesSigner.JUSTERARE)
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     side = StringField(_l("Företräder"), validators=[Length(max=100)],
                        description=_l("Till exempel ”Regionen” eller ”Organisationerna”."))
@@ -186,20 +219,20 @@ class SignerForm(FlaskForm):
         description=_l("Om du fyller i den kan personen justera med en personlig länk."))
 
 
-class ApproveMinutesForm(FlaskForm):
+class ApproveMinutesForm(Form):
     """The signer's approval on the page of the personal link: the fingerprint of the minutes shown."""
 
     fingerprint = HiddenField()
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Titel"), validators=[Length(max=300)])
     file = FileField(_l("Fil"), validators=[FileRequired(message=_l("Välj en fil."))],
                      description=_l("PDF, Word, Excel, PowerPoint eller OpenDocument."))
     public = BooleanField(_l("Visa på den offentliga sidan"), default=True)
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     title = StringField(_l("Namn på serien"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     description = TextAreaField(_l("Beskrivning"))
     organiser_id = SelectField(_l("Arrangör"), coerce=int, default=0)
@@ -209,10 +242,10 @@ class SeriesForm(FlaskForm):
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress."))])
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     present = HiddenField()

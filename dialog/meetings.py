@@ -1,13 +1,15 @@
-"""Meetings and series: access checks, queries and the rules for saving a meeting."""
-from datetime import datetime
+"""Meetings and series: queries, the rules for saving a meeting, its status and its agenda."""
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
+from core.errors import DomainError
 from core.extensions import db
-from core.models import Role, utcnow
+from core.models import utcnow
+from core.templating import local_date
 from dialog.models import (
+    MEETING_FIELDS,
     AgendaItem,
     FollowUpTask,
     Meeting,
@@ -17,32 +19,19 @@ from dialog.models import (
     RegistrationStatus,
     TaskStatus,
 )
+from dialog.registration import notify_meeting_cancelled, promote_waiting
 
-ORGANISER_ROLES = (Role.ADMIN, Role.MODERATOR)
-
-
-def can_organise(user):
-    """Organisers (moderators) and administrators plan and edit meetings."""
-    return bool(user and user.is_authenticated and user.has_role(Role.MODERATOR))
+STATUS_ACTIONS = ("open", "close", "held", "cancel", "reinstate")
 
 
-def get_meeting_or_404(meeting_id, for_user=None, edit=False):
-    """The meeting; 404 if missing, 403 if edit is asked by someone who may not organise."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    if edit and not can_organise(for_user):
-        abort(403)
-    return meeting
+class MeetingProblems(DomainError):
+    """Values a meeting cannot have; `problems` holds the Swedish message per form field."""
 
+    code = "invalid_meeting"
 
-def get_series_or_404(series_id, for_user=None, edit=False):
-    series = db.session.get(MeetingSeries, series_id)
-    if series is None:
-        abort(404)
-    if edit and not can_organise(for_user):
-        abort(403)
-    return series
+    def __init__(self, problems):
+        super().__init__(_("Mötet kan inte sparas så här."), problems={k: str(v) for k, v in problems.items()})
+        self.problems = problems
 
 
 def upcoming_meetings(now=None, limit=None):
@@ -52,6 +41,20 @@ def upcoming_meetings(now=None, limit=None):
     if limit:
         query = query.limit(limit)
     return db.session.scalars(query).all()
+
+
+def meeting_choices(ids=None, now=None):
+    """The "meetings" choice source (core/registry.py) other areas' forms pick from: [(id, "date – title")].
+
+    Without ids: the recent and upcoming meetings (starting within the last 60 days or later), newest
+    first, at most 50. With ids: the labels of exactly those meetings, whenever they were."""
+    query = sa.select(Meeting)
+    if ids is not None:
+        query = query.where(Meeting.id.in_(list(ids)))
+    else:
+        since = (now or utcnow()) - timedelta(days=60)
+        query = query.where(Meeting.starts_at >= since).order_by(Meeting.starts_at.desc()).limit(50)
+    return [(m.id, f"{local_date(m.starts_at)} – {m.title}") for m in db.session.scalars(query)]
 
 
 def past_meetings(now=None):
@@ -114,18 +117,11 @@ def meeting_problems(data, meeting=None, now=None):
     return problems
 
 
-MEETING_FIELDS = (
-    "title", "kind", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
-    "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
-    "principles", "levels", "minute_taker", "series_id",
-)
-
-
 def save_meeting(meeting, data, user=None, now=None):
-    """Create or update a meeting from cleaned data; raises ValueError(dict of problems)."""
+    """Create or update a meeting from cleaned data; raises MeetingProblems (per field)."""
     problems = meeting_problems(data, meeting if meeting.id else None, now=now)
     if problems:
-        raise ValueError(problems)
+        raise MeetingProblems(problems)
     old_capacity = meeting.capacity
     for name in MEETING_FIELDS:
         if name in data:
@@ -136,15 +132,13 @@ def save_meeting(meeting, data, user=None, now=None):
     db.session.flush()
     promoted = []
     if meeting.capacity is None or (old_capacity is not None and meeting.capacity > old_capacity):
-        from dialog.registration import promote_waiting
-
         promoted = promote_waiting(meeting)
     db.session.commit()
     return promoted
 
 
 def change_status(meeting, action, now=None):
-    """Run a state change by name; the model refuses what its status does not allow."""
+    """Run a state change by name (one of STATUS_ACTIONS); the model refuses what its status does not allow."""
     actions = {
         "open": meeting.open_registration,
         "close": meeting.close_registration,
@@ -152,16 +146,12 @@ def change_status(meeting, action, now=None):
         "cancel": meeting.cancel,
         "reinstate": meeting.reinstate,
     }
-    if action not in actions:
-        abort(400)
     if action in ("open", "held"):
         actions[action](now=now)
     else:
         actions[action]()
     db.session.commit()
     if action == "cancel":
-        from dialog.registration import notify_meeting_cancelled
-
         notify_meeting_cancelled(meeting)
 
 
@@ -263,18 +253,19 @@ def previous_and_next(meeting):
     return before, after
 
 
-def parse_local(value: datetime | None):
-    """A Stockholm wall-clock time from a form → naive UTC."""
-    from core.timeutil import local_to_utc
+def merge_organisations(keep, drop):
+    """Move registrations and organiser references from the duplicate organisation to the kept one."""
+    db.session.execute(sa.update(Registration).where(Registration.organisation_id == drop.id)
+                       .values(organisation_id=keep.id, organisation_name=keep.name))
+    db.session.execute(sa.update(Meeting).where(Meeting.organiser_id == drop.id).values(organiser_id=keep.id))
+    db.session.execute(sa.update(MeetingSeries).where(MeetingSeries.organiser_id == drop.id)
+                       .values(organiser_id=keep.id))
 
-    return local_to_utc(value) if value else None
+
+def registrations_for_organiser(meeting):
+    """The organiser's list: registered first, then the waiting list, then cancelled; each in order of arrival."""
+    return sorted(meeting.registrations, key=lambda r: (not r.is_registered, not r.is_waiting, r.created_at))
 
 
-def get_part_or_404(model, part_id, for_user):
-    """A row belonging to a meeting (registration, agenda item, task…), for organisers only."""
-    if not can_organise(for_user):
-        abort(403)
-    row = db.session.get(model, part_id)
-    if row is None:
-        abort(404)
-    return row
+def public_documents(meeting):
+    return [d for d in meeting.documents if d.public]

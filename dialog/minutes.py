@@ -150,7 +150,7 @@ def approve(signer, user=None, now=None):
     signer.approved_by_id = getattr(user, "id", None)
     db.session.flush()
     roles = {s.role for s in meeting.signers}
-    if {"sekreterare", "justerare"} <= roles and all(s.approved_at for s in meeting.signers):
+    if {MinutesSigner.SEKRETERARE, MinutesSigner.JUSTERARE} <= roles and all(s.approved_at for s in meeting.signers):
         meeting.minutes_approved_at = now
     db.session.commit()
     return meeting.minutes_approved_at is not None
@@ -160,9 +160,9 @@ def approval_missing(meeting):
     """What is still needed before the minutes are approved, as Swedish sentences."""
     missing = []
     roles = {s.role for s in meeting.signers}
-    if "sekreterare" not in roles:
+    if MinutesSigner.SEKRETERARE not in roles:
         missing.append(_("Lägg till den som förde anteckningarna."))
-    if "justerare" not in roles:
+    if MinutesSigner.JUSTERARE not in roles:
         missing.append(_("Lägg till minst en justerare."))
     waiting = [s.name for s in meeting.signers if s.approved_at is None]
     if waiting:

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import Organisation, User, utcnow
 
@@ -35,8 +36,19 @@ LEVELS = {
 }
 
 
-class MeetingStateError(ValueError):
+# What an organiser sets on a meeting: the form, its pre-filling and the save all go by this one list.
+MEETING_FIELDS = (
+    "title", "kind", "series_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
+    "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
+    "principles", "levels", "minute_taker",
+)
+
+
+class MeetingStateError(DomainError):
     """A change the meeting's (or registration's) state does not allow; str() is a Swedish message."""
+
+    code = "invalid_state"
+    status = 409
 
 
 class MeetingStatus:
@@ -216,6 +228,23 @@ class Meeting(db.Model):
         self._move(MeetingStatus.PLANNED)
 
     # --- derived --------------------------------------------------------------
+    @property
+    def is_planned(self):
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_open(self):
+        """Open for registration by status (registration_is_open() also checks the deadline and start)."""
+        return self.status == MeetingStatus.OPEN
+
+    @property
+    def is_held(self):
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def is_cancelled(self):
+        return self.status == MeetingStatus.CANCELLED
+
     def is_upcoming(self, now=None):
         return self.ends_at > (now or utcnow()) and self.status != MeetingStatus.CANCELLED
 
@@ -301,6 +330,18 @@ class Registration(db.Model):
         return self.status != RegistrationStatus.CANCELLED
 
     @property
+    def is_registered(self):
+        return self.status == RegistrationStatus.REGISTERED
+
+    @property
+    def is_waiting(self):
+        return self.status == RegistrationStatus.WAITING
+
+    @property
+    def is_cancelled(self):
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
     def organisation_label(self):
         return self.organisation.name if self.organisation else self.organisation_name
 
@@ -372,6 +413,10 @@ class FollowUpTask(db.Model):
     def is_open(self):
         return self.status in TaskStatus.UNFINISHED
 
+    @property
+    def is_done(self):
+        return self.status == TaskStatus.DONE
+
     def set_status(self, status, now=None):
         if status not in TaskStatus.LABELS:
             raise MeetingStateError(_l("Okänd status för uppgiften."))
@@ -383,7 +428,9 @@ class MinutesSigner(db.Model):
     """The minute-taker or a justerare who approves the minutes before they are published."""
 
     __tablename__ = "minutes_signers"
-    ROLES = {"sekreterare": _l("Vid anteckningarna"), "justerare": _l("Justerare")}
+    SEKRETERARE = "sekreterare"
+    JUSTERARE = "justerare"
+    ROLES = {SEKRETERARE: _l("Vid anteckningarna"), JUSTERARE: _l("Justerare")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import utcnow
 from dialog.models import Meeting, MinutesSigner, Registration
-from dialog.registration import normalise_email
+from dialog.registration import cancel_registration, normalise_email
 
 
 def anonymise(registration):
@@ -48,8 +48,6 @@ def erase_person(email):
 def _free_place(registration):
     """An erased person will not come: their place goes to the waiting list first."""
     if registration.is_active and registration.meeting.is_upcoming():
-        from dialog.registration import cancel_registration
-
         cancel_registration(registration, tell_registrant=False)
 
 

@@ -9,13 +9,18 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from core.extensions import db
 from core.mail import send_mail
 from core.models import Organisation, utcnow
+from dialog.calendar import calendar_bytes, meeting_ics
 from dialog.models import Meeting, MeetingStateError, Registration, RegistrationStatus
 
 LINK_SALT = "samrad-dialog-registration"
+# register()'s outcome when the address already holds an active registration (else the new row's status).
+EXISTING = "existing"
 
 
 class RegistrationClosed(MeetingStateError):
     """Registration is not open for this meeting (status, deadline or start has passed)."""
+
+    code = "registration_closed"
 
 
 def normalise_email(email):
@@ -125,7 +130,7 @@ def register(meeting, name, email, organisation_id=None, new_organisation="", di
         if send:
             send_existing_notice(existing)
             db.session.commit()
-        return existing, "existing"
+        return existing, EXISTING
     organisation = resolve_organisation(organisation_id, new_organisation)
     registration = existing or Registration(meeting=meeting, email=email, created_at=now)
     db.session.add(registration)
@@ -182,7 +187,7 @@ def cancel_registration(registration, send=True, tell_registrant=True, now=None)
 
 def promote_waiting(meeting, send=True):
     """Move people from the waiting list while there are places, first come first served."""
-    if meeting.status not in ("open", "planned"):
+    if not (meeting.is_open or meeting.is_planned):
         return []
     waiting = db.session.scalars(
         sa.select(Registration)
@@ -204,8 +209,6 @@ def promote_waiting(meeting, send=True):
 # --- mail ------------------------------------------------------------------------------------
 
 def _ics(meeting):
-    from dialog.calendar import meeting_ics
-
     return meeting_ics(meeting)
 
 
@@ -244,8 +247,6 @@ def send_existing_notice(registration):
 
 def notify_meeting_cancelled(meeting):
     """Tell everyone registered or waiting; the attached calendar file removes the event (METHOD:CANCEL)."""
-    from dialog.calendar import calendar_bytes
-
     ics = calendar_bytes([meeting], method="CANCEL")
     sent = 0
     for registration in meeting.registrations:
@@ -294,7 +295,7 @@ def add_walk_in(meeting, name, organisation_id=None, new_organisation="", email=
 
 def checkin_list(meeting, query=""):
     """Active registrations for the check-in list, filtered by name, email or organisation."""
-    rows = [r for r in meeting.registrations if r.status == RegistrationStatus.REGISTERED]
+    rows = [r for r in meeting.registrations if r.is_registered]
     query = (query or "").strip().lower()
     if query:
         rows = [r for r in rows if query in (r.name or "").lower() or query in (r.email or "")

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from flask_babel import lazy_gettext as _l
 
 from core.models import LEGAL_FORMS, SUB_REGIONS
-from dialog.models import RegistrationStatus
+from core.timeutil import utc_to_local_naive
 
 UNKNOWN = _l("Okänd")
 NO_REGION = _l("Ingen delregion")
@@ -29,7 +29,7 @@ def attendance_rows(meetings):
     """Per meeting: registered, attended and organisations present."""
     rows = []
     for meeting in meetings:
-        registered = sum(1 for r in meeting.registrations if r.status == RegistrationStatus.REGISTERED)
+        registered = sum(1 for r in meeting.registrations if r.is_registered)
         attended = sum(1 for r in meeting.registrations if r.attended)
         organisations = len(participating_organisations(meeting))
         rows.append({"meeting": meeting, "registered": registered, "attended": attended,
@@ -86,3 +86,29 @@ def organisation_table(meetings):
             *[("x" if m.id in ids else "") for m in meetings],
         ])
     return sorted(rows, key=lambda r: str(r[0]).lower())
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+REGISTRATION_HEADER = ["Namn", "E-post", "Organisation", "Status", "Närvarande", "Spontant", "Kost",
+                       "Tillgänglighet", "Anmäld"]
+PER_MEETING_HEADER = ["Möte", "Datum", "Typ", "Anmälda", "Närvarande", "Organisationer"]
+
+
+def registration_rows(meeting):
+    """The meeting's registrations as rows under REGISTRATION_HEADER."""
+    return [[r.name, r.email or "", r.organisation_label, str(r.status_label), r.attended, r.walk_in,
+             r.dietary_needs, r.accessibility_needs, utc_to_local_naive(r.created_at)]
+            for r in meeting.registrations]
+
+
+def per_meeting_rows(meetings):
+    """One row per meeting under PER_MEETING_HEADER."""
+    return [[r["meeting"].title, utc_to_local_naive(r["meeting"].starts_at).date(), str(r["meeting"].kind_label),
+             r["registered"], r["attended"], r["organisations"]] for r in attendance_rows(meetings)]
+
+
+def organisation_header(meetings):
+    """The header of organisation_table: the fixed columns, then one column per meeting (its date)."""
+    return ["Organisation", "Organisationsform", "Delregion", "Antal möten",
+            *[f"{utc_to_local_naive(m.starts_at):%Y-%m-%d}" for m in meetings]]

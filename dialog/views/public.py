@@ -1,19 +1,21 @@
 """Public pages: upcoming and past meetings, one page per meeting, registration and iCalendar."""
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.extensions import db, limiter
+from core.errors import DomainError
+from core.extensions import limiter
 from core.models import utcnow
+from dialog import access
 from dialog import meetings as svc
 from dialog import minutes as minutes_svc
 from dialog import registration as reg_svc
 from dialog.calendar import calendar_bytes, meeting_ics
 from dialog.documents import document_path
 from dialog.forms import ApproveMinutesForm, RegistrationForm, UpdateRegistrationForm
-from dialog.models import MeetingDocument, MeetingStateError, RegistrationStatus
-from dialog.stats import participating_organisations
+from dialog.stats import attendance_rows, participating_organisations
 from dialog.views import bp
+from dialog.views.common import check_post, flashed
 
 
 def _register_limit():
@@ -25,37 +27,33 @@ def index():
     now = utcnow()
     return render_template("dialog/index.html", upcoming=svc.upcoming_meetings(now),
                            past=svc.past_meetings(now), cancelled=svc.cancelled_upcoming(now),
-                           can_organise=svc.can_organise(current_user))
+                           can_organise=access.can_organise(current_user))
 
 
 @bp.route("/<int:meeting_id>")
 def meeting(meeting_id):
-    meeting = svc.get_meeting_or_404(meeting_id)
+    meeting = access.get_meeting_or_404(meeting_id)
     before, after = svc.previous_and_next(meeting)
-    documents = [d for d in meeting.documents if d.public]
-    from surveys.barometer.services import sessions_for_meeting
-
-    organiser = svc.can_organise(current_user)
+    organiser = access.can_organise(current_user)
     return render_template(
         "dialog/meeting.html", meeting=meeting,
         carried_tasks=svc.open_tasks_before(meeting, published_only=not organiser),
-        barometer_sessions=sessions_for_meeting(meeting.id, public_only=True),
-        previous_meeting=before, next_meeting=after, documents=documents,
-        annex=participating_organisations(meeting) if meeting.status == "held" else [],
+        previous_meeting=before, next_meeting=after, documents=svc.public_documents(meeting),
+        annex=participating_organisations(meeting) if meeting.is_held else [],
         registration_open=meeting.registration_is_open(), can_organise=organiser,
     )
 
 
 @bp.route("/<int:meeting_id>/dagordning")
 def agenda_print(meeting_id):
-    meeting = svc.get_meeting_or_404(meeting_id)
+    meeting = access.get_meeting_or_404(meeting_id)
     return render_template("dialog/agenda_print.html", meeting=meeting)
 
 
 @bp.route("/<int:meeting_id>/anmalan", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register(meeting_id):
-    meeting = svc.get_meeting_or_404(meeting_id)
+    meeting = access.get_meeting_or_404(meeting_id)
     if not meeting.registration_is_open():
         return render_template("dialog/register_closed.html", meeting=meeting), 200
     form = RegistrationForm()
@@ -66,31 +64,24 @@ def register(meeting_id):
         if current_user.organisations:
             form.organisation_id.data = current_user.organisations[0].id
     if form.validate_on_submit():
-        try:
-            registration, outcome = reg_svc.register(
-                meeting, form.name.data, form.email.data, organisation_id=form.organisation_id.data or None,
-                new_organisation=form.new_organisation.data, dietary_needs=form.dietary_needs.data,
-                accessibility_needs=form.accessibility_needs.data, consent=form.consent.data,
-            )
-        except MeetingStateError as exc:
-            flash(str(exc), "error")
+        done, result = flashed(
+            reg_svc.register, meeting, form.name.data, form.email.data,
+            organisation_id=form.organisation_id.data or None, new_organisation=form.new_organisation.data,
+            dietary_needs=form.dietary_needs.data, accessibility_needs=form.accessibility_needs.data,
+            consent=form.consent.data,
+        )
+        if not done:
             return redirect(url_for("dialog.meeting", meeting_id=meeting.id))
-        return render_template("dialog/registered.html", meeting=meeting, outcome=outcome,
-                               email=form.email.data.strip().lower())
+        registration, outcome = result
+        return render_template("dialog/registered.html", meeting=meeting, existing=outcome == reg_svc.EXISTING,
+                               waiting=registration.is_waiting, email=form.email.data.strip().lower())
     return render_template("dialog/register.html", meeting=meeting, form=form)
-
-
-def _registration_for_token(token):
-    registration = reg_svc.registration_from_token(token)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 @bp.route("/anmalan/<token>", methods=["GET", "POST"])
 def my_registration(token):
     """The personal page of a registration: the signed link is the only key."""
-    registration = _registration_for_token(token)
+    registration = access.get_registration_by_link_or_404(token)
     meeting = registration.meeting
     form = UpdateRegistrationForm(obj=registration)
     if request.method == "GET":
@@ -110,13 +101,9 @@ def my_registration(token):
 
 @bp.route("/anmalan/<token>/avboka", methods=["POST"])
 def cancel_own(token):
-    from core.forms import EmptyForm
-
-    registration = _registration_for_token(token)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if registration.status == RegistrationStatus.CANCELLED:
+    registration = access.get_registration_by_link_or_404(token)
+    check_post()
+    if registration.is_cancelled:
         flash(_("Anmälan var redan avbokad."), "info")
     elif not registration.meeting.is_upcoming():
         flash(_("Mötet har redan varit och kan inte avbokas."), "error")
@@ -129,9 +116,7 @@ def cancel_own(token):
 @bp.route("/justera/<token>", methods=["GET", "POST"])
 def approve_minutes(token):
     """A signer reads the minutes and approves them: the signed link from the mail is the only key."""
-    signer = minutes_svc.signer_from_token(token)
-    if signer is None:
-        abort(404)
+    signer = access.get_signer_by_link_or_404(token)
     meeting = signer.meeting
     form = ApproveMinutesForm()
     error, status = None, 200
@@ -140,8 +125,8 @@ def approve_minutes(token):
             return redirect(url_for("dialog.approve_minutes", token=token))
         try:
             published = minutes_svc.approve_by_link(signer, form.fingerprint.data)
-        except MeetingStateError as exc:
-            error, status = str(exc), 409
+        except DomainError as exc:  # shown on the page itself, above the minutes the signer re-reads
+            error, status = str(exc), exc.status
         else:
             flash(_("Tack! Ditt godkännande är registrerat."), "success")
             if published:
@@ -156,7 +141,7 @@ def approve_minutes(token):
 
 @bp.route("/<int:meeting_id>/mote.ics")
 def meeting_calendar(meeting_id):
-    meeting = svc.get_meeting_or_404(meeting_id)
+    meeting = access.get_meeting_or_404(meeting_id)
     return Response(meeting_ics(meeting), content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="mote-{meeting.id}.ics"'})
 
@@ -171,10 +156,8 @@ def feed():
 
 @bp.route("/serier/<int:series_id>")
 def series(series_id):
-    series = svc.get_series_or_404(series_id)
-    from dialog.stats import attendance_rows
-
-    organiser = svc.can_organise(current_user)
+    series = access.get_series_or_404(series_id)
+    organiser = access.can_organise(current_user)
     return render_template("dialog/series.html", series=series, rows=attendance_rows(series.meetings),
                            open_tasks=svc.open_tasks_of_series(series, published_only=not organiser),
                            can_organise=organiser)
@@ -183,11 +166,6 @@ def series(series_id):
 @bp.route("/<int:meeting_id>/dokument/<int:document_id>")
 def document(meeting_id, document_id):
     """Documents are files on disk outside static/: served only after the access check."""
-    meeting = svc.get_meeting_or_404(meeting_id)
-    doc = db.session.get(MeetingDocument, document_id)
-    if doc is None or doc.meeting_id != meeting.id:
-        abort(404)
-    if not doc.public and not svc.can_organise(current_user):
-        abort(404)
+    doc = access.get_document_or_404(meeting_id, document_id, current_user)
     return send_file(document_path(doc), mimetype=doc.mimetype, as_attachment=True,
                      download_name=doc.filename, max_age=0)

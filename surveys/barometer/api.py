@@ -4,23 +4,35 @@ The phones' paths (state, join, answer, events) are limited by core.ratelimit's 
 not Flask-Limiter's decorators: at venue scale one Redis round trip per request was the bottleneck, and
 Redis being down must not stop a room from answering. A whole venue shares one address, so nothing
 on these paths limits an address except failed code lookups (guessing) and a generous join ceiling;
-a session is protected by its participant cap instead (services.join). See README, "What protects what".
+a session is protected by its participant cap instead (answering.join). See README, "What protects what".
 """
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from core import ratelimit
 from core.access import api_user, bearer_token
+from core.errors import json_error
 from core.extensions import csrf, limiter
 from core.models import hash_token
-from surveys.barometer import services, streams
+from surveys.barometer import answering, results, sessions, streams
+from surveys.barometer.access import (
+    can_see_results,
+    get_session_by_code_or_404,
+    normalise_code,
+    participant_for_token,
+    session_id_for_code,
+)
 from surveys.barometer.broadcast import broadcaster
+from surveys.barometer.models import LiveError, SessionState
 from surveys.barometer.openapi import document
-from surveys.barometer.services import LiveError
 
 bp = Blueprint("barometer_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+
+def _limit(key, default):
+    return lambda: current_app.config.get(key, default)
 
 
 def token_or_ip():
@@ -34,7 +46,7 @@ def token_or_ip():
 
 @bp.errorhandler(LiveError)
 def live_error(exc):
-    return jsonify(exc.as_json()), exc.status
+    return exc.to_json()
 
 
 def _rate_limited():
@@ -51,11 +63,11 @@ def _session_id_or_404(code):
     address = "ip:" + (get_remote_address() or "")
     if not ratelimit.allowed("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", address):
         raise _rate_limited()
-    normal = services.normalise_code(code)
+    normal = normalise_code(code)
     try:
         if normal is None:
             raise _unknown(code)
-        return services.session_id_for_code(normal)
+        return session_id_for_code(normal)
     except LiveError:
         ratelimit.hit("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", address)
         raise _unknown(code) from None
@@ -67,7 +79,7 @@ def _participant_id(session_id):
     if not token:
         return None
     try:
-        participant_id, token_session = services.participant_for_token(token)
+        participant_id, token_session = participant_for_token(token)
     except LiveError:
         return None
     return participant_id if token_session == session_id else None
@@ -90,8 +102,8 @@ def state(code):
         response = Response(body, mimetype="application/json")
     else:
         statement = shared.get("statement")
-        mine = services.my_answer(participant_id, statement["id"]) if statement else None
-        response = jsonify(dict(shared, my_answer=mine))
+        mine = sessions.my_answer(participant_id, statement["id"]) if statement else None
+        response = current_app.json.response(dict(shared, my_answer=mine))
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -104,7 +116,7 @@ def join(code):
         raise _rate_limited()
     session_id = _session_id_or_404(code)
     board = broadcaster().board(session_id)
-    if board.current[4].get("state") == services.SessionState.ENDED:
+    if board.current[4].get("state") == SessionState.ENDED:
         raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
     body = request.get_json(silent=True)
     if body is None and request.content_length:
@@ -112,8 +124,8 @@ def join(code):
     body = body or {}
     if not isinstance(body, dict) or not isinstance(body.get("background", {}), dict | None):
         raise LiveError(400, "bad_background", _("Bakgrundssvaren ska vara ett objekt: {\"fråge-id\": \"värde\"}."))
-    _participant, token = services.join_by_id(session_id, body.get("background"))
-    return jsonify({"participant_token": token}), 201
+    _participant, token = answering.join_by_id(session_id, body.get("background"))
+    return {"participant_token": token}, 201
 
 
 @bp.put("/live/<code>/statements/<int:statement_id>/answer")
@@ -121,28 +133,26 @@ def join(code):
 def answer(code, statement_id):
     if not ratelimit.hit("LIVE_ANSWER_LIMIT", "30 per 10 seconds", "live-answer", token_or_ip()):
         raise LiveError(429, "rate_limited", _("För många svar på kort tid. Vänta en stund och försök igen."))
-    normal = services.normalise_code(code)
+    normal = normalise_code(code)
     if normal is None:
         raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code[:12]))
     token = bearer_token()
     if not token:
         raise LiveError(401, "missing_token", _("Deltagarnyckel saknas. Gå med i sessionen först."))
-    value = services.parse_value(request.get_json(silent=True))
-    return jsonify(services.submit_answer(normal, statement_id, token, value))
+    value = answering.parse_value(request.get_json(silent=True))
+    return answering.submit_answer(normal, statement_id, token, value)
 
 
-@bp.get("/live/<code>/results")
-@limiter.limit(lambda: ratelimit.limit_string("LIVE_READ_LIMIT", "120 per minute"), key_func=token_or_ip)
-def results(code):
-    session = services.get_session_by_code(services.normalise_code(code))
-    if session is None:
-        raise _unknown(code)
+@bp.get("/live/<code>/results", endpoint="results")
+@limiter.limit(_limit("LIVE_READ_LIMIT", "120 per minute"), key_func=token_or_ip)
+def results_json(code):
+    session = get_session_by_code_or_404(code)
     user = api_user()
     if user is not None and session.barometer.can_manage(user):
-        return jsonify(services.results_json(session))
-    if session.results_shown:
+        return results.results_json(session)
+    if can_see_results(session, user):
         # In the room, showing results reveals the current statement; after the session, all of them.
-        return jsonify(services.results_json(session, only_current=not session.ended))
+        return results.results_json(session, only_current=not session.ended)
     if user is None:
         raise LiveError(401, "unauthorized",
                         _("Resultaten visas för moderatorn tills de visas för alla. Logga in eller använd en API-nyckel."))
@@ -156,12 +166,11 @@ def events(code):
     if not board.current[2]:
         raise _unknown(code)
     if not streams.try_acquire_phone_stream():
-        response = jsonify({"error": "busy", "message": _("Servern har många öppna anslutningar. Sidan frågar i stället.")})
-        response.headers["Retry-After"] = "20"
-        return response, 503
+        body, status = json_error(503, "busy", _("Servern har många öppna anslutningar. Sidan frågar i stället."))
+        return body, status, {"Retry-After": "20"}
     return streams.phone_stream(board)
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document(request.host_url.rstrip("/")))
+    return document(request.host_url.rstrip("/"))

@@ -22,10 +22,10 @@ import threading
 import time
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 
 from core.extensions import db
-from surveys.barometer import live, services
+from surveys.barometer import live, sessions
 from surveys.barometer.models import LiveSession
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class Broadcaster:
             session = db.session.get(LiveSession, board.session_id, populate_existing=True)
             if session is None:
                 return
-            state = services.session_state(session)
+            state = sessions.session_state(session)
             self.loads += 1
             board.publish(state)
 
@@ -138,9 +138,12 @@ class Broadcaster:
             if not board.results_shown:
                 return
             board.answers_dirty = True
+        board.stale = True
+        if has_app_context():
+            # Told in the request that made the change (the in-process channel): re-read it right here.
+            self.refresh(board)
         else:
-            board.stale = True
-        self._wake.set()
+            self._wake.set()
 
     # --- the watcher ------------------------------------------------------------------------
     def _config(self, key, default):
@@ -186,6 +189,8 @@ class Broadcaster:
         while True:
             self._wake.wait(self._config("LIVE_WATCH_SECONDS", 0.25))
             self._wake.clear()
+            if not self.app.config.get("LIVE_WATCHER", True):
+                continue  # tests that share one connection with the test run tick() themselves
             try:
                 with self.app.app_context():
                     try:

@@ -58,8 +58,11 @@ def _server(_app):
 
 
 @pytest.fixture
-def live_server(app, _server):
-    """Base URL of the running app; the database is emptied after each test like any other."""
+def live_server(app, _server, monkeypatch):
+    """Base URL of the running app. Browser tests commit for real (the server thread has its own
+    connections), so the app fixture empties every table after them instead of rolling back; so the
+    live barometer's watcher thread may read with its own connections too."""
+    monkeypatch.setitem(app.config, "LIVE_WATCHER", True)
     return _server
 
 

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 
+import psycopg
 import pytest
 
 from core.demo import DEMO_PASSWORD
@@ -33,8 +34,6 @@ def pg_admin_url():
 
 
 def pg_reason():
-    import psycopg
-
     try:
         psycopg.connect(pg_admin_url(), connect_timeout=2).close()
     except psycopg.Error as exc:
@@ -56,8 +55,6 @@ def database(tmp_path):
         reason = pg_reason()
         if reason:
             pytest.skip(f"PostgreSQL does not answer: {reason}")
-        import psycopg
-
         name = f"samrad_live_gevent_{os.getpid()}"
         admin = pg_admin_url()
         with psycopg.connect(admin, autocommit=True) as conn:

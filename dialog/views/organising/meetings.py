@@ -1,0 +1,67 @@
+"""Organisers' meeting pages: the list, creating and editing a meeting, its page and its status."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from dialog import meetings as svc
+from dialog.forms import MeetingForm
+from dialog.meetings import MeetingProblems
+from dialog.models import Meeting
+from dialog.views.common import check_post, flashed
+from dialog.views.organising import bp
+from dialog.views.organising.pages import meeting_page, organised_meeting
+
+
+@bp.route("")
+def index():
+    return render_template("dialog/manage/index.html", meetings=svc.all_meetings(), series_list=svc.all_series())
+
+
+def _edit_meeting(meeting):
+    is_new = meeting.id is None
+    if request.method == "GET" and not is_new:
+        form = MeetingForm.for_meeting(meeting)
+    else:
+        form = MeetingForm()
+        if request.method == "GET":
+            form.series_id.data = request.args.get("serie", 0, type=int)
+    if form.validate_on_submit():
+        try:
+            promoted = svc.save_meeting(meeting, form.cleaned(), user=current_user)
+        except MeetingProblems as exc:
+            for name, message in exc.problems.items():
+                getattr(form, name).errors.append(message)
+        else:
+            flash(_("Mötet är sparat."), "success")
+            if promoted:
+                flash(_("%(count)d personer flyttades från väntelistan och har fått besked.",
+                        count=len(promoted)), "info")
+            return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id))
+    return render_template("dialog/manage/meeting_form.html", form=form, meeting=meeting, is_new=is_new)
+
+
+@bp.route("/nytt", methods=["GET", "POST"])
+def new_meeting():
+    return _edit_meeting(Meeting())
+
+
+@bp.route("/<int:meeting_id>/andra", methods=["GET", "POST"])
+def edit_meeting(meeting_id):
+    return _edit_meeting(organised_meeting(meeting_id))
+
+
+@bp.route("/<int:meeting_id>")
+def meeting(meeting_id):
+    return meeting_page(organised_meeting(meeting_id))
+
+
+@bp.route("/<int:meeting_id>/status/<action>", methods=["POST"])
+def meeting_status(meeting_id, action):
+    meeting = organised_meeting(meeting_id)
+    check_post()
+    if action not in svc.STATUS_ACTIONS:
+        abort(400)
+    done, _result = flashed(svc.change_status, meeting, action)
+    if done:
+        flash(_("Mötets status är nu ”%(status)s”.", status=meeting.status_label), "success")
+    return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id))
