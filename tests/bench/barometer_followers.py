@@ -221,9 +221,10 @@ async def bench(args, base, session_id, server_pid):
     run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": []}
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
-        # 1. Every phone joins (one venue: one address), bounded concurrency as phones arriving.
+        # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
         queue = list(phones)
         join_errors = {}
+        followers = []
 
         async def joiner():
             while queue:
@@ -234,6 +235,7 @@ async def bench(args, base, session_id, server_pid):
                             body = await r.json()
                             if r.status == 201:
                                 phone.token = body["participant_token"]
+                                followers.append(asyncio.ensure_future(follow(http, base, phone, run)))
                                 break
                             join_errors[r.status] = join_errors.get(r.status, 0) + 1
                     except (TimeoutError, aiohttp.ClientError) as exc:
@@ -245,8 +247,7 @@ async def bench(args, base, session_id, server_pid):
         join_seconds = time.monotonic() - start
         joined = [p for p in phones if p.token]
 
-        # 2. They follow; wait until every one has the first state.
-        followers = [asyncio.ensure_future(follow(http, base, p, run)) for p in joined]
+        # 2. Wait until every one has the first state.
         deadline = time.monotonic() + args.connect_seconds
         while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
             await asyncio.sleep(0.5)
