@@ -18,6 +18,7 @@ CATALOGUES = {
     "core": ["app.py", "core/*.py", "core/auth", "templates/base.html", "templates/_macros", "templates/errors",
              "templates/core/*.html", "templates/core/auth", "templates/core/email"],
     "core/organisations": ["core/organisations", "templates/core/organisations"],
+    "core/agreements": ["core/agreements", "templates/core/agreements"],
     "dialog": ["dialog", "templates/dialog"],
     "surveys/barometer": ["surveys/__init__.py", "surveys/barometer", "templates/surveys/barometer"],
     "surveys/remiss": ["surveys/remiss", "templates/surveys/remiss"],

@@ -41,6 +41,8 @@ POLICY = {
     "remiss.create": {SKRIVARGRUPP, ADMIN},
     "remiss.fresh_csrf": EVERYONE,
     "remiss.logged_in_again": LOGGED_IN,
+    "agreements.index": EVERYONE,
+    "agreements.create": {ADMIN},
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],
