@@ -91,7 +91,7 @@ def two_servers(scratch_database, tmp_path):
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
-            wait_for(base + "/healthz")
+            wait_for(base + "/healthz", timeout=90)  # a gevent worker boots slowly on a loaded machine
         yield bases, session_id
     finally:
         for proc, log in procs:
