@@ -2,6 +2,8 @@
 import os
 from urllib.parse import urlsplit
 
+import redis
+
 INSECURE_DEV_KEY = "dev-only-insecure-key-change-me"
 
 
@@ -36,6 +38,13 @@ def load_config(instance_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # With Redis down, the decorated limits count in memory instead of answering 500 (issue 10).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A bounded, short-timeout pool: thousands of requests in flight under gevent wait briefly for a
+        # connection instead of each opening one ("Too many connections"); a dead Redis fails fast.
+        "RATELIMIT_STORAGE_OPTIONS": {"connection_pool": redis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=32, timeout=1, socket_connect_timeout=1, socket_timeout=1)}
+        if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
