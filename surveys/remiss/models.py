@@ -231,9 +231,15 @@ class InvitedBody(db.Model):
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
     last_reminded_at: Mapped[datetime | None]
+    # An email-only invitation whose holder named a registry organisation it cannot be tied to on their word:
+    # the organisation and the account waiting for the drafting group's (or an administrator's) confirmation.
+    claimed_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     remiss: Mapped[Remiss] = relationship(back_populates="bodies")
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    claimed_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[claimed_organisation_id])
 
     @property
     def status_label(self):

@@ -71,6 +71,8 @@ def invitation(token):
                 else:
                     flash_error(exc.message)
             else:
+                if org.id not in current_user.organisation_ids:
+                    return redirect(url_for("remiss.invitation", token=token))
                 flash(_("Nu svarar du för %(name)s.", name=org.name), "success")
                 return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=org.id))
         status = 400
