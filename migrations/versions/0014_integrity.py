@@ -19,6 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirmed', sa.Boolean(), server_default=sa.true(), nullable=False))
+    with op.batch_alter_table('minutes_signers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approved_fingerprint', sa.String(length=64), nullable=True))
     with op.batch_alter_table('remiss_answers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('final_contains_personal_data', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
@@ -43,5 +45,7 @@ def downgrade():
         batch_op.drop_column('claimed_organisation_id')
     with op.batch_alter_table('remiss_answers', schema=None) as batch_op:
         batch_op.drop_column('final_contains_personal_data')
+    with op.batch_alter_table('minutes_signers', schema=None) as batch_op:
+        batch_op.drop_column('approved_fingerprint')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_column('confirmed')
