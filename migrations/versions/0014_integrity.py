@@ -1,7 +1,7 @@
 """issue 9 (integrity): pending memberships claimed from a personal link; the claim on an email-only invitation
 
 Revision ID: 0014
-Revises: 0007_signer_email
+Revises: 0008
 Create Date: 2026-12-01 01:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0007_signer_email'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
