@@ -88,6 +88,9 @@ class Membership(db.Model):
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     can_sign: Mapped[bool] = mapped_column(default=True)
+    # False while someone who named this organisation from a personal link waits for an administrator (or the
+    # drafting group) to confirm them: until then they read and write nothing of the organisation's.
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     user: Mapped["User"] = relationship(back_populates="memberships")
     organisation: Mapped["Organisation"] = relationship(back_populates="memberships")
@@ -156,14 +159,19 @@ class User(UserMixin, db.Model):
     # organisations
     @property
     def organisations(self):
-        return [m.organisation for m in self.memberships]
+        """The organisations the user answers for: confirmed memberships only."""
+        return [m.organisation for m in self.memberships if m.confirmed]
 
     @property
     def organisation_ids(self):
-        return {m.organisation_id for m in self.memberships}
+        return {m.organisation_id for m in self.memberships if m.confirmed}
+
+    @property
+    def pending_organisation_ids(self):
+        return {m.organisation_id for m in self.memberships if not m.confirmed}
 
     def membership_for(self, organisation_id):
-        return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
+        return next((m for m in self.memberships if m.organisation_id == organisation_id and m.confirmed), None)
 
 
 class Organisation(db.Model):

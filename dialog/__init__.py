@@ -20,6 +20,8 @@ from dialog.views import bp
 def init_app(app):
     """Register the dialog blueprint, its navigation, demo data and merge hooks."""
     app.register_blueprint(bp)
+    # A registration's personal link stops working this many days after the meeting ended.
+    app.config.setdefault("DIALOG_REGISTRATION_LINK_DAYS", 30)
     add_nav_item(app, "dialog.index", _l("Möten"), roles=None, order=20)
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)

@@ -39,17 +39,24 @@ def upload_dir():
 
 
 def detect_type(data):
-    """The document type from its bytes, or None."""
+    """The document type from its bytes, or None. Raises uploads.UnsafeArchive for a zip bomb."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     if data.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        # Sizes first: a member that unpacks to a gigabyte is refused before any member is read.
+        uploads.check_office_archive(data)
+        try:
+            with archive:
                 names = set(archive.namelist())
                 if "mimetype" in names:
-                    kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                    with archive.open("mimetype") as member:
+                        kind = member.read(100).decode("ascii", "replace").strip()
                     for key in ("odt", "ods", "odp"):
                         if kind == TYPES[key][0]:
                             return key
@@ -57,7 +64,7 @@ def detect_type(data):
                     for prefix, key in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
                         if any(n.startswith(prefix) for n in names):
                             return key
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, ValueError):
             return None
     return None
 
@@ -71,7 +78,11 @@ def store_document(meeting, file_storage, title="", public=True, user=None):
     if len(data) > limit:
         raise DocumentRejected(_("Filen är för stor. Största tillåtna storlek är %(mb)d MB.",
                                  mb=limit // (1024 * 1024)))
-    kind = detect_type(data)
+    try:
+        kind = detect_type(data)
+    except uploads.UnsafeArchive:
+        raise DocumentRejected(_("Filen packas upp till mycket mer än ett vanligt kontorsdokument och kan inte "
+                                 "tas emot. Spara den på nytt och försök igen.")) from None
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if kind is None or extension not in TYPES[kind][1]:
         raise DocumentRejected(_("Filen är inte en PDF eller ett kontorsdokument (Word, Excel, PowerPoint, "

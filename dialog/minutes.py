@@ -51,6 +51,30 @@ def _record_change(meeting, before, user, reason):
     return revision
 
 
+def _clear_stale_approvals(meeting):
+    """Before the final approval, an approval given to another text than the current one no longer counts.
+    Returns the signers whose approval was cleared."""
+    if meeting.minutes_approved_at is not None:
+        return []  # approved: changes are revisions with a reason (see _record_change)
+    current = minutes_fingerprint(meeting)
+    stale = [s for s in meeting.signers if s.approved_at is not None and s.approved_fingerprint != current]
+    for signer in stale:
+        signer.approved_at = None
+        signer.approved_by_id = None
+        signer.approved_fingerprint = None
+    return stale
+
+
+def _ask_again(meeting, signers):
+    """Mail a fresh link to each signer whose approval was cleared by a change (those with an address)."""
+    now = utcnow()
+    for signer in signers:
+        if signer.email:
+            _send_approval_mail(meeting, signer, again=True)
+            signer.approval_requested_at = now
+            db.session.commit()
+
+
 def _check_reason(meeting, reason):
     if meeting.minutes_approved_at is not None and not (reason or "").strip():
         raise MeetingStateError(_("Anteckningarna är justerade. Skriv varför du ändrar dem."))
@@ -66,7 +90,9 @@ def add_minutes_item(meeting, heading, body="", decisions="", user=None, reason=
     db.session.flush()
     db.session.expire(meeting, ["minutes_items"])
     _record_change(meeting, before, user, reason)
+    stale = _clear_stale_approvals(meeting)
     db.session.commit()
+    _ask_again(meeting, stale)
     return item
 
 
@@ -85,7 +111,9 @@ def save_minutes_item(item, heading, body, decisions="", user=None, reason=""):
     _set_decisions(item, decisions)
     db.session.flush()
     revision = _record_change(meeting, before, user, reason)
+    stale = _clear_stale_approvals(meeting)
     db.session.commit()
+    _ask_again(meeting, stale)
     return revision
 
 
@@ -97,7 +125,9 @@ def delete_minutes_item(item, user=None, reason=""):
     db.session.flush()
     db.session.expire(meeting, ["minutes_items"])
     _record_change(meeting, before, user, reason)
+    stale = _clear_stale_approvals(meeting)
     db.session.commit()
+    _ask_again(meeting, stale)
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -149,13 +179,18 @@ def approve(signer, user=None, now=None):
     now = now or utcnow()
     signer.approved_at = now
     signer.approved_by_id = getattr(user, "id", None)
+    signer.approved_fingerprint = minutes_fingerprint(meeting)
     db.session.flush()
+    # Only approvals of the text as it is now count (an approval from before this change was made is asked for
+    # again): publication needs every signer's approval to match the current text.
+    stale = _clear_stale_approvals(meeting)
     roles = {s.role for s in meeting.signers}
     if {MinutesSigner.SEKRETERARE, MinutesSigner.JUSTERARE} <= roles and all(s.approved_at for s in meeting.signers):
         meeting.minutes_approved_at = now
     record("minutes.approved", target=meeting, actor=user, signer_id=signer.id, role=signer.role,
            final=meeting.minutes_approved_at is not None)
     db.session.commit()
+    _ask_again(meeting, stale)
     return meeting.minutes_approved_at is not None
 
 
@@ -214,6 +249,15 @@ def pending_with_email(meeting):
     return [s for s in meeting.signers if s.approved_at is None and s.email]
 
 
+def _send_approval_mail(meeting, signer, again=False):
+    send_mail(
+        signer.email,
+        _("Justera anteckningarna från %(title)s", title=meeting.title),
+        render_template("dialog/email/approval.txt", meeting=meeting, signer=signer,
+                        link=approval_url(signer), days=APPROVAL_LINK_DAYS, again=again),
+    )
+
+
 def request_approval(meeting, now=None):
     """Mail every signer who has not approved yet, and has an address, a personal link. Returns the count."""
     if not meeting.minutes_items:
@@ -223,12 +267,7 @@ def request_approval(meeting, now=None):
     now = now or utcnow()
     sent = 0
     for signer in pending_with_email(meeting):
-        send_mail(
-            signer.email,
-            _("Justera anteckningarna från %(title)s", title=meeting.title),
-            render_template("dialog/email/approval.txt", meeting=meeting, signer=signer,
-                            link=approval_url(signer), days=APPROVAL_LINK_DAYS),
-        )
+        _send_approval_mail(meeting, signer)
         # Kept per mail: if the mail server fails halfway, those already sent stay marked.
         signer.approval_requested_at = now
         db.session.commit()

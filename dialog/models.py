@@ -442,6 +442,9 @@ class MinutesSigner(db.Model):
     side: Mapped[str] = mapped_column(sa.String(100), default="")
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The fingerprint of the minutes text approved (minutes.minutes_fingerprint): an approval counts only for
+    # that text, so a change before the final approval clears it and the signer is asked again.
+    approved_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     # Where the personal approval link goes; without one the organiser records a paper approval.
     email: Mapped[str | None] = mapped_column(sa.String(254))
     approval_requested_at: Mapped[datetime | None]

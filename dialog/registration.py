@@ -1,5 +1,6 @@
 """Registration for a meeting: capacity, waiting list, personal links, confirmation mail and check-in."""
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -40,14 +41,23 @@ def make_link_token(registration):
     return _serializer().dumps([registration.id, registration.link_nonce])
 
 
-def registration_from_token(token):
-    """The registration a personal link points at, or None for a tampered or dead link."""
+def link_expires_at(registration):
+    """When the personal link stops working: DIALOG_REGISTRATION_LINK_DAYS after the meeting ended (it shows
+    name, address, diet and accessibility needs, which nobody needs long after the meeting)."""
+    days = current_app.config.get("DIALOG_REGISTRATION_LINK_DAYS", 30)
+    return registration.meeting.ends_at + timedelta(days=days)
+
+
+def registration_from_token(token, now=None):
+    """The registration a personal link points at, or None for a tampered, dead or expired link."""
     try:
         reg_id, nonce = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     registration = db.session.get(Registration, reg_id) if isinstance(reg_id, int) else None
     if registration is None or not nonce or registration.link_nonce != nonce or registration.anonymised:
+        return None
+    if (now or utcnow()) > link_expires_at(registration):
         return None
     return registration
 

@@ -208,6 +208,16 @@ def mark_reviewed(org):
     return org
 
 
+def confirm_membership(org, user_id):
+    """Confirm a pending membership (someone who named the organisation from a personal link). None: no such one."""
+    membership = db.session.get(Membership, (user_id, org.id))
+    if membership is None:
+        return None
+    membership.confirmed = True
+    db.session.commit()
+    return membership
+
+
 # --- search -----------------------------------------------------------------------------------
 
 def _like_escape(text):
@@ -367,8 +377,10 @@ def merge_organisations(keep, drop):
             existing = keep_members.get(m.user_id)
             if existing is not None:
                 existing.can_sign = existing.can_sign or m.can_sign
+                existing.confirmed = existing.confirmed or m.confirmed
             else:
-                db.session.add(Membership(user_id=m.user_id, organisation_id=keep.id, can_sign=m.can_sign))
+                db.session.add(Membership(user_id=m.user_id, organisation_id=keep.id, can_sign=m.can_sign,
+                                          confirmed=m.confirmed))
             drop.memberships.remove(m)
         drop_notes = (drop.notes or "").strip()
         drop_name, drop_id = drop.name, drop.id

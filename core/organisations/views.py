@@ -149,6 +149,18 @@ def mark_reviewed(org_id):
     return redirect(_org_url(org))
 
 
+@bp.route("/<int:org_id>/konton/<int:user_id>/bekrafta", methods=["POST"])
+@role_required(Role.ADMIN)
+def confirm_member(org_id, user_id):
+    """An administrator confirms an account that asked, from a personal link, to answer for the organisation."""
+    org = get_organisation_or_404(org_id, current_user, manage=True)
+    if EmptyForm().validate_on_submit():
+        if services.confirm_membership(org, user_id) is None:
+            abort(404)
+        flash(_("Kontot svarar nu för %(name)s.", name=org.name), "success")
+    return redirect(_org_url(org))
+
+
 # --- merge ------------------------------------------------------------------------------------
 
 @bp.route("/<int:org_id>/sammanfoga")

@@ -22,6 +22,10 @@ from surveys.barometer.results import participant_count
 def clean_background(barometer, answers):
     """Keep only known questions and options; anything else is "Vill inte svara"."""
     answers = answers if isinstance(answers, dict) else {}
+    # Every value is an option's value or null, as the OpenAPI document says, whatever the question.
+    if any(value is not None and not isinstance(value, str) for value in answers.values()):
+        raise LiveError(400, "bad_background",
+                        _("Bakgrundssvaren ska vara text eller null: {\"fråge-id\": \"värde\"}."))
     cleaned = {}
     for question in barometer.background_questions:
         value = answers.get(str(question.id), answers.get(question.id))
@@ -128,6 +132,9 @@ def submit_answer(code, statement_id, raw_token, value):
     slip in between a check and the write. When nothing was written, _refusal() works out why.
     """
     participant_id, session_id = participant_of_session(code, raw_token)
+    if not (0 < statement_id <= VALUE_MAX):
+        # An id no row can have (the path takes any integer; 10**30 overflows the database's INTEGER).
+        raise LiveError(404, "unknown_statement", _("Påståendet finns inte i den här sessionen."))
     if not _storable(value):
         # Not an integer the database can even compare (10**20 overflows both SQLite and PostgreSQL, a bool
         # would be cast to 0 or 1): it is on no scale, so say why without asking the database.

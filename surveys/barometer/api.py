@@ -9,6 +9,7 @@ a session is protected by its participant cap instead (answering.join). See READ
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import BadRequest
 
 from core import ratelimit
 from core.access import api_user, bearer_token
@@ -109,6 +110,23 @@ def state(code):
     return response
 
 
+NO_BODY = object()
+
+
+def json_body(example):
+    """The request's JSON, or NO_BODY when it sent none. Anything that is not JSON is a 400 JSON error, whatever
+    its shape: a parser error, 100,000 nested brackets (RecursionError) or another content type."""
+    if not request.get_data(cache=True):
+        return NO_BODY
+    message = _("Skicka JSON, till exempel %(example)s.", example=example)
+    if not request.is_json:
+        raise LiveError(400, "bad_json", message)
+    try:
+        return request.get_json()
+    except (BadRequest, RecursionError, ValueError):
+        raise LiveError(400, "bad_json", message) from None
+
+
 @bp.post("/live/<code>/join")
 @limiter.exempt
 def join(code):
@@ -118,11 +136,14 @@ def join(code):
     board = broadcaster().board(session_id)
     if board.current[4].get("state") == SessionState.ENDED:
         raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
-    body = request.get_json(silent=True)
-    if body is None and request.content_length:
-        raise LiveError(400, "bad_json", _("Skicka JSON, till exempel {\"background\": {}}."))
-    body = body or {}
-    if not isinstance(body, dict) or not isinstance(body.get("background", {}), dict | None):
+    body = json_body('{"background": {}}')
+    if body is NO_BODY:
+        body = {}
+    # As the OpenAPI document says: an object (so `false`, `[]` or `0` is refused), background an object or null.
+    if not isinstance(body, dict):
+        raise LiveError(400, "bad_json", _("Skicka ett JSON-objekt, till exempel %(example)s.",
+                                           example='{"background": {}}'))
+    if not isinstance(body.get("background", {}), dict | None):
         raise LiveError(400, "bad_background", _("Bakgrundssvaren ska vara ett objekt: {\"fråge-id\": \"värde\"}."))
     _participant, token = answering.join_by_id(session_id, body.get("background"))
     return {"participant_token": token}, 201
@@ -139,7 +160,8 @@ def answer(code, statement_id):
     token = bearer_token()
     if not token:
         raise LiveError(401, "missing_token", _("Deltagarnyckel saknas. Gå med i sessionen först."))
-    value = answering.parse_value(request.get_json(silent=True))
+    body = json_body('{"value": 3}')
+    value = answering.parse_value(None if body is NO_BODY else body)
     return answering.submit_answer(normal, statement_id, token, value)
 
 

@@ -11,6 +11,14 @@ def _error(description):
 CODE = {"name": "code", "in": "path", "required": True, "description": "Sessionens kod, sex tecken (t.ex. VARM15).",
         "schema": {"type": "string", "pattern": "^[A-Za-z0-9]{6}$"}}
 STATEMENT_ID = {"name": "statement_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+STREAM_DESCRIPTION = (
+    "Svaret är `text/event-stream`. Först `retry: 1000`, sedan genast en händelse `state`, och en ny "
+    "`state` varje gång läget ändras (när resultaten visas även när svaren ändrar dem). Varje händelse:\n\n"
+    "```\nevent: state\ndata: {…}\n\n```\n\n"
+    "där `data` är ett JSON-objekt med samma innehåll som GET /api/v1/live/{code} (schemat State, utan "
+    "`my_answer`). Rader som börjar med `:` håller bara anslutningen vid liv. Strömmen stängs efter några "
+    "minuter; EventSource ansluter då igen av sig själv."
+)
 TOO_MANY = _error("För många anrop (Flask-Limiter); försök igen efter Retry-After sekunder.")
 
 
@@ -50,15 +58,16 @@ def document(server_url=""):
                     "requestBody": {"required": False, "content": {"application/json": {"schema": {
                         "type": "object",
                         "properties": {"background": {
-                            "type": "object",
-                            "description": "Bakgrundsfrågans id → valt värde, eller null för ”Vill inte svara”.",
+                            "type": "object", "nullable": True,
+                            "description": ("Bakgrundsfrågans id → valt värde, eller null för ”Vill inte svara”. "
+                                            "Okända frågor räknas inte; okända värden ger 400."),
                             "additionalProperties": {"type": "string", "nullable": True}}},
                     }}}},
                     "responses": {
                         "201": {"description": "Deltagarnyckeln (visas en gång)", "content": {"application/json": {
                             "schema": {"type": "object", "required": ["participant_token"],
                                        "properties": {"participant_token": {"type": "string"}}}}}},
-                        "400": _error("Okänt bakgrundssvar eller fel JSON"),
+                        "400": _error("Okänt bakgrundssvar, fel JSON, eller en kropp som inte är ett objekt"),
                         "404": _error("Okänd kod"),
                         "409": _error("Sessionen är avslutad eller full"),
                         "429": TOO_MANY,
@@ -107,10 +116,21 @@ def document(server_url=""):
             "/api/v1/live/{code}/events": {
                 "get": {
                     "summary": "Server-Sent Events: läget varje gång moderatorn ändrar något",
+                    "description": STREAM_DESCRIPTION,
                     "parameters": [CODE],
                     "responses": {
-                        "200": {"description": "text/event-stream med händelsen `state` (samma innehåll som GET)",
-                                "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                        "200": {"description": "En ström av Server-Sent Events; se beskrivningen ovan.",
+                                "content": {"text/event-stream": {
+                                    "schema": {"type": "string", "format": "event-stream",
+                                               "description": "Händelser `event: state` med `data:` = State (JSON)."},
+                                    "example": ('retry: 1000\n\nevent: state\ndata: {"code":"VARM15",'
+                                                '"state":"running","version":3,"statement_open":true}\n\n'
+                                                ': keepalive\n\n'),
+                                    # Not part of OpenAPI 3.0, which cannot describe the events of a stream:
+                                    # each event's name and the schema of its data, for tools and readers.
+                                    "x-events": {"state": {"contentType": "application/json",
+                                                           "schema": {"$ref": "#/components/schemas/State"}}},
+                                }}},
                         "404": _error("Okänd kod"),
                         "503": _error("Servern tar inte emot fler strömmar; fråga GET-adressen i stället"),
                     },

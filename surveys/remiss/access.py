@@ -136,7 +136,7 @@ def get_attachment_or_404(remiss_id, attachment_id, for_user):
         return att
     if _authenticated(for_user) and answer.organisation_id in for_user.organisation_ids:
         return att
-    if remiss.is_published() and answer.is_public:
+    if remiss.is_published() and answer.is_public and att.id in answer.submitted_attachment_ids:
         return att
     abort(404)
 

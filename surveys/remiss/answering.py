@@ -119,6 +119,14 @@ def add_attachment(remiss, organisation_id, answer, file_storage, user):
     return managing.add_attachment(remiss, file_storage, user, answer=answer)
 
 
+def delete_attachment(remiss, organisation_id, att):
+    """Remove a PDF from the answer: the same rule as uploading one (the remiss takes answers from the
+    organisation), so a submitted answer's attachments stay as sent once the deadline has passed."""
+    if not accepting(remiss, organisation_id):
+        raise RemissError(_("Remissen tar inte emot svar just nu."))
+    managing.delete_attachment(att)
+
+
 def get_or_start_answer(remiss, organisation_id, user):
     answer = db.session.scalar(sa.select(RemissAnswer).where(
         RemissAnswer.remiss_id == remiss.id, RemissAnswer.organisation_id == organisation_id))
@@ -265,6 +273,8 @@ def snapshot(answer):
         "decided_by": answer.decided_by,
         "signatory": answer.signatory,
         "contains_personal_data": answer.contains_personal_data,
+        # The attachments are part of what was sent: listed, so a later deletion or upload shows.
+        "attachments": [{"id": a.id, "filename": a.filename, "size": a.size} for a in answer.attachments],
         "sections": [
             {"section_id": sec.id, "number": sec.number, "heading": sec.heading,
              "position": sections[sec.id].position if sec.id in sections else None,
@@ -292,6 +302,7 @@ def submit(answer, user, base_version=None):
     answer.final_general_comment = answer.general_comment
     answer.final_decided_by = answer.decided_by
     answer.final_signatory = answer.signatory
+    answer.final_contains_personal_data = answer.contains_personal_data
     for row in answer.section_answers:
         row.final_position = row.position
         row.final_comment = row.comment

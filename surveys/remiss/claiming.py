@@ -4,6 +4,12 @@ A body invited by email alone, or a registry organisation nobody has an account 
 "log in". The personal link went to the invited address, so whoever holds it may take the invitation on: with a
 new account for that address, or with the account they are logged in with. An organisation that already has
 accounts in Samråd is never joined this way: its own members (or an administrator) add new people.
+
+An invitation sent to an address alone says nothing about which organisation the holder speaks for. Naming a
+registry organisation from it joins that organisation only when the invited address is the organisation's
+registered contact address; otherwise the holder waits, with a pending membership that reaches nothing, until
+an administrator or the remiss's drafting group confirms them (confirm_pending). A new organisation created from
+the link is the holder's own, and waits for an administrator's review of the registry entry.
 """
 from dataclasses import dataclass
 
@@ -45,6 +51,7 @@ CHOOSE = "choose"      # logged in; invited by email alone: pick which organisat
 SIGNUP = "signup"      # not logged in and no account for the invited address: create one here
 LOGIN = "login"        # not logged in and an account exists, or the organisation has its own accounts
 TAKEN = "taken"        # logged in, but the organisation has accounts and the user is not one of them
+PENDING = "pending"    # logged in; the user named an organisation from this link and waits for confirmation
 
 
 @dataclass
@@ -62,8 +69,18 @@ def invited_address(body):
 
 
 def has_members(organisation):
-    return db.session.scalar(
-        sa.select(sa.exists().where(Membership.organisation_id == organisation.id))) is True
+    """Whether the organisation has confirmed accounts (a pending claim does not make it "taken")."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        Membership.organisation_id == organisation.id, Membership.confirmed.is_(True)))) is True
+
+
+def _pending_claim(body, user):
+    """The organisation this user asked, from this email-only link, to answer for (None: no such claim)."""
+    if body.claimed_organisation_id is None or body.claimed_by_id != user.id:
+        return None
+    if body.claimed_organisation_id in user.pending_organisation_ids:
+        return body.claimed_organisation
+    return None
 
 
 def _account_for(email):
@@ -80,7 +97,7 @@ def state(body, user):
     logged_in = user is not None and user.is_authenticated
     if logged_in:
         if org is None:
-            result = CHOOSE
+            result = PENDING if _pending_claim(body, user) is not None else CHOOSE
         elif org.id in user.organisation_ids:
             result = MEMBER
         else:
@@ -92,13 +109,28 @@ def state(body, user):
     return Invitation(result, body, address, account_exists)
 
 
-def _join(user, organisation):
-    """The user answers for the organisation from now on, and may sign its answers (it is the first member)."""
-    if organisation.id not in user.organisation_ids:
-        db.session.add(Membership(user=user, organisation=organisation, can_sign=True))
-        record("organisation.claimed", target=organisation, actor=user, user_id=user.id)
+def _join(user, organisation, confirmed=True):
+    """The user answers for the organisation from now on, and may sign its answers (it is the first member).
+
+    confirmed=False: a pending membership, which gives no access until confirm_pending.
+    """
+    membership = db.session.get(Membership, (user.id, organisation.id)) if user.id else None
+    if membership is None:
+        db.session.add(Membership(user=user, organisation=organisation, can_sign=True, confirmed=confirmed))
+        if confirmed:
+            record("organisation.claimed", target=organisation, actor=user, user_id=user.id)
+    elif confirmed and not membership.confirmed:
+        membership.confirmed = True
+        record("organisation.claimed", target=organisation, user_id=user.id)  # actor: who confirmed
     if not user.roles:
         user.set_roles([Role.RESPONDENT])
+
+
+def _address_matches(body, organisation):
+    """Whether the link went to the organisation's own registered contact address."""
+    address = invited_address(body)
+    contact = (organisation.contact_email or "").strip().lower()
+    return bool(address) and address == contact
 
 
 def _existing_unclaimed(org_id, name):
@@ -116,26 +148,29 @@ def _taken(org):
 
 
 def _organisation_from(data, body):
-    """The organisation an email-only invitation answers for: an unclaimed registry one, or a new one to review."""
+    """The organisation an email-only invitation answers for: (organisation, is_new).
+
+    An unclaimed registry one, or a new one to review.
+    """
     clean, errors = clean_organisation_data({
         "name": data.get("org_name"), "org_number": data.get("org_number"),
         "legal_form": data.get("legal_form"), "sub_region": data.get("sub_region"),
     })
     duplicate = errors.pop("org_number", None)
     if isinstance(duplicate, DuplicateNumber):
-        return _existing_unclaimed(duplicate.other.id, clean["name"])
+        return _existing_unclaimed(duplicate.other.id, clean["name"]), False
     if duplicate is not None:
         errors["org_number"] = duplicate
     if errors:
         raise ClaimErrors({("org_name" if key == "name" else key): value for key, value in errors.items()})
     existing = _existing_unclaimed(None, clean["name"])
     if existing is not None:
-        return existing
+        return existing, False
     org = Organisation(name=clean["name"], org_number=clean["org_number"], legal_form=clean["legal_form"],
                        sub_region=clean["sub_region"], contact_email=invited_address(body), needs_review=True)
     db.session.add(org)
     db.session.flush()
-    return org
+    return org, True
 
 
 def _attach(body, organisation):
@@ -157,7 +192,9 @@ def take_on(body, user, organisation_id=None, data=None):
     """A logged-in user takes the invitation on. Returns the organisation that answers.
 
     For a body invited by email alone, organisation_id picks one of the user's organisations, or data names a
-    new one (org_name, org_number, legal_form, sub_region).
+    new one (org_name, org_number, legal_form, sub_region). Naming an existing registry organisation whose
+    contact address is not the invited one leaves the user pending (see the module's docstring): the body is not
+    tied to it, and the returned organisation is not among user.organisation_ids.
     """
     try:
         org = body.organisation
@@ -168,7 +205,19 @@ def take_on(body, user, organisation_id=None, data=None):
                                      "organisation_id")
                 org = db.session.get(Organisation, organisation_id)
             else:
-                org = _organisation_from(data or {}, body)
+                org, is_new = _organisation_from(data or {}, body)
+                if not is_new and not _address_matches(body, org):
+                    _join(user, org, confirmed=False)
+                    db.session.flush()
+                    body.claimed_organisation = org
+                    body.claimed_by_id = user.id
+                    if body.opened_at is None:
+                        body.opened_at = utcnow()
+                    body.advance(BodyStatus.OPENED)
+                    db.session.commit()
+                    return org
+            body.claimed_organisation = None
+            body.claimed_by_id = None
             body = _attach(body, org)
         elif org.id not in user.organisation_ids and has_members(org):
             raise ClaimError(_taken(org))
@@ -220,3 +269,38 @@ def sign_up(body, name, password, data=None, email=None):
         db.session.rollback()
         raise
     return user, take_on(body, user, data=data)
+
+
+def confirm_pending(body):
+    """An administrator or the drafting group confirms the claim made from this link: the claimant becomes a
+    confirmed member of the named organisation, and the invitation is tied to it. Returns the organisation."""
+    org = body.claimed_organisation
+    if org is None:
+        raise ClaimError(_("Det finns ingen begäran att bekräfta."))
+    user = db.session.get(User, body.claimed_by_id)
+    try:
+        if user is not None:
+            _join(user, org, confirmed=True)
+        body.claimed_organisation = None
+        body.claimed_by_id = None
+        _attach(body, org)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return org
+
+
+def reject_pending(body):
+    """The claim made from this link is refused: the pending membership goes, the invitation stays open."""
+    try:
+        if body.claimed_organisation_id is not None and body.claimed_by_id is not None:
+            membership = db.session.get(Membership, (body.claimed_by_id, body.claimed_organisation_id))
+            if membership is not None and not membership.confirmed:
+                db.session.delete(membership)
+        body.claimed_organisation = None
+        body.claimed_by_id = None
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise

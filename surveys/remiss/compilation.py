@@ -213,6 +213,6 @@ def published_remisses(now=None):
     counts = dict(db.session.execute(
         sa.select(RemissAnswer.remiss_id, sa.func.count())
         .where(RemissAnswer.remiss_id.in_([r.id for r in remisses]), RemissAnswer.submitted_at.is_not(None),
-               sa.or_(RemissAnswer.contains_personal_data.is_(False), RemissAnswer.personal_data_reviewed.is_(True)))
+               sa.or_(RemissAnswer.final_contains_personal_data.is_(False), RemissAnswer.personal_data_reviewed.is_(True)))
         .group_by(RemissAnswer.remiss_id)).all())
     return [(r, counts.get(r.id, 0)) for r in remisses]

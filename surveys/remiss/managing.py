@@ -502,6 +502,8 @@ def merge_organisations(keep, drop):
                 other.status = body.status
             other.invited = other.invited or body.invited
             db.session.delete(body)
+    db.session.execute(sa.update(InvitedBody).where(InvitedBody.claimed_organisation_id == drop.id)
+                       .values(claimed_organisation_id=keep.id))
     kept_answers = {a.remiss_id: a for a in db.session.scalars(
         sa.select(RemissAnswer).where(RemissAnswer.organisation_id == keep.id))}
     for answer in db.session.scalars(sa.select(RemissAnswer).where(RemissAnswer.organisation_id == drop.id)).all():

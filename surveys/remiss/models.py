@@ -231,9 +231,15 @@ class InvitedBody(db.Model):
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
     last_reminded_at: Mapped[datetime | None]
+    # An email-only invitation whose holder named a registry organisation it cannot be tied to on their word:
+    # the organisation and the account waiting for the drafting group's (or an administrator's) confirmation.
+    claimed_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     remiss: Mapped[Remiss] = relationship(back_populates="bodies")
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    claimed_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[claimed_organisation_id])
 
     @property
     def status_label(self):
@@ -297,6 +303,9 @@ class RemissAnswer(db.Model):
     final_general_comment: Mapped[str] = mapped_column(sa.Text, default="")
     final_decided_by: Mapped[str] = mapped_column(sa.String(300), default="")
     final_signatory: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The "contains personal data" box as it was in the submitted version: publication reads this, never the
+    # draft's box, which the respondents may untick without resubmitting.
+    final_contains_personal_data: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     first_submitted_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -331,9 +340,25 @@ class RemissAnswer(db.Model):
         return POSITIONS.get(self.final_position, "")
 
     @property
+    def submitted_attachment_ids(self):
+        """The attachments of the latest submitted version (older snapshots did not list them: all, then)."""
+        if not self.submissions:
+            return set()
+        listed = self.submissions[-1].snapshot.get("attachments")
+        if listed is None:
+            return {a.id for a in self.attachments}
+        return {a["id"] for a in listed}
+
+    @property
+    def submitted_attachments(self):
+        ids = self.submitted_attachment_ids
+        return [a for a in self.attachments if a.id in ids]
+
+    @property
     def is_public(self):
-        """Published answers: submitted, and checked by the drafting group if flagged for personal data."""
-        return self.is_submitted and (not self.contains_personal_data or self.personal_data_reviewed)
+        """Published answers: submitted, and checked by the drafting group if the submitted version is flagged for
+        personal data (the draft's box plays no part)."""
+        return self.is_submitted and (not self.final_contains_personal_data or self.personal_data_reviewed)
 
 
 class SectionAnswer(db.Model):

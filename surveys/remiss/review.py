@@ -46,7 +46,7 @@ def submitted_answers_overview(remiss):
     """One light row per submitted answer (no long texts): for the dashboard list, charts and timeline."""
     rows = db.session.execute(
         sa.select(RemissAnswer.id, RemissAnswer.final_position, RemissAnswer.first_submitted_at,
-                  RemissAnswer.submitted_at, RemissAnswer.contains_personal_data,
+                  RemissAnswer.submitted_at, RemissAnswer.final_contains_personal_data,
                   RemissAnswer.personal_data_reviewed, Organisation.id, Organisation.name,
                   Organisation.legal_form, Organisation.sub_region, InvitedBody.invited)
         .join(Organisation, Organisation.id == RemissAnswer.organisation_id)

@@ -29,6 +29,28 @@ def test_detect_type():
     assert detect_type(b"<html><script>") is None
 
 
+def odt_bomb():
+    """A small .odt whose mimetype member unpacks to 20 MB: the right type, then spaces (strip() keeps it valid)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" + " " * (20 * 1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+def test_an_office_zip_bomb_is_refused_before_any_member_is_read(make_meeting, upload_dir, monkeypatch):
+    """Issue 9.9 (fails before: detect_type read the whole mimetype member, and the .odt was stored)."""
+    data = odt_bomb()
+    assert len(data) < 100 * 1024
+    read = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: read.append(a) or real_open(self, *a, **k))
+    with pytest.raises(DocumentRejected, match="packas upp"):
+        store_document(make_meeting(), upload(data, "Protokoll.odt"))
+    assert read == []
+    assert not list(upload_dir.glob("*")) if upload_dir.exists() else True
+
+
 def test_store_and_reject(make_meeting, upload_dir, app, monkeypatch):
     meeting = make_meeting()
     doc = store_document(meeting, upload(PDF, "../../Inbjudan.pdf"), "Inbjudan")

@@ -190,7 +190,41 @@ def test_approve_by_link_refuses_changed_minutes_and_publishes_at_the_end(make_m
     with pytest.raises(MeetingStateError, match="ändrades medan du läste"):
         svc.approve_by_link(justerare, shown)
     assert justerare.approved_at is None and meeting.minutes_approved_at is None
-    assert svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting)) is True
+    # The taker approved the old text: that approval was cleared by the change, so the justerare's is not the last.
+    assert svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting)) is False
+    assert svc.approve_by_link(taker, svc.minutes_fingerprint(meeting)) is True
     assert meeting.minutes_published
     with pytest.raises(MeetingStateError, match="redan godkänt"):
         svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting))
+
+
+def test_a_change_before_final_approval_clears_approvals_of_the_old_text(make_meeting, outbox):
+    """Issue 9.6 (fails before: the justerare approved through the link, the organiser changed the item and
+    approved the secretary, and the changed text was published as justerad)."""
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    item = svc.add_minutes_item(meeting, "Inledning", "Vi beslöt A.")
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth")
+    justerare = svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")
+    assert svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting)) is False
+    assert justerare.approved_fingerprint == svc.minutes_fingerprint(meeting)
+    outbox.clear()
+    svc.save_minutes_item(item, "Inledning", "Vi beslöt B.")
+    assert justerare.approved_at is None and justerare.approved_fingerprint is None
+    # Asked again, with a fresh link that says why.
+    assert [m["To"] for m in outbox] == ["malin@example.se"]
+    mail = outbox[0].get_content()
+    assert "har ändrats sedan du godkände" in mail and "/justera/" in mail
+    assert svc.approve(taker) is False
+    assert meeting.minutes_approved_at is None and not meeting.minutes_published
+    assert svc.approve_by_link(justerare, svc.minutes_fingerprint(meeting)) is True
+    assert meeting.minutes_published and meeting.revisions == []
+
+
+def test_an_approval_without_a_fingerprint_is_asked_again(make_meeting, db):
+    meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
+    svc.add_minutes_item(meeting, "Inledning", "Text.")
+    taker = svc.add_signer(meeting, "sekreterare", "Elisabeth")
+    justerare = svc.add_signer(meeting, "justerare", "Malin")
+    justerare.approved_at = utcnow()  # given before approvals were bound to the text
+    db.session.commit()
+    assert svc.approve(taker) is False and justerare.approved_at is None

@@ -138,6 +138,29 @@ def test_update_through_the_link(forms, make_meeting, db):
     assert db.session.get(Registration, anna.id).dietary_needs == "Laktosfri"
 
 
+
+def test_the_personal_link_is_read_only_after_the_meeting_and_then_expires(client, forms, make_meeting, db, app,
+                                                                           monkeypatch):
+    """Issue 9.7 (fails before: the link showed name, diet and needs for ever)."""
+    meeting = make_meeting()
+    anna, _ = reg_svc.register(meeting, "Anna", "anna@example.se", dietary_needs="Vegan", consent=True, send=False)
+    link = _link(anna)
+    meeting.starts_at -= timedelta(days=20)
+    meeting.ends_at -= timedelta(days=20)  # ended about ten days ago
+    db.session.commit()
+    page = client.get(link)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "anna@example.se" in html and "Mötet har redan varit." in html
+    forms.post(link, {"name": "Någon annan", "organisation_id": "0", "new_organisation": "",
+                      "dietary_needs": "", "accessibility_needs": ""}, page="/login")
+    db.session.expire_all()
+    assert db.session.get(Registration, anna.id).name == "Anna"  # read-only after the meeting
+    monkeypatch.setitem(app.config, "DIALOG_REGISTRATION_LINK_DAYS", 5)
+    assert client.get(link).status_code == 404
+    assert reg_svc.registration_from_token(link.rsplit("/", 1)[1]) is None
+    monkeypatch.setitem(app.config, "DIALOG_REGISTRATION_LINK_DAYS", 30)
+    assert client.get(link).status_code == 200
+
 def test_tampered_or_foreign_link_is_refused(client, forms, make_meeting, db):
     meeting = make_meeting()
     anna, _ = reg_svc.register(meeting, "Anna", "anna@example.se", consent=True, send=False)

@@ -6,7 +6,7 @@ import json
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from surveys.remiss import managing, review
+from surveys.remiss import answering, managing, review
 from surveys.remiss.models import Remiss
 from tests.conftest import csrf_token_from
 from tests.test_remiss.conftest import PDF
@@ -134,6 +134,10 @@ def test_public_pages_hidden_until_published_and_answer_pdf_then_public(client, 
     assert client.get(f"/remisser/{r.id}/offentligt.csv").status_code == 404
     managing.publish(r)
     assert client.get(f"/remisser/{r.id}/offentligt").status_code == 200
+    # Attached after the answer was sent: not part of the submitted version, so not public (issue 9.8) …
+    assert client.get(f"/remisser/{r.id}/bilagor/{world['answer_pdf'].id}").status_code == 404
+    # … until a submission includes it.
+    answering.submit(world["answer"], world["answer"].submitted_by)
     response = client.get(f"/remisser/{r.id}/bilagor/{world['answer_pdf'].id}")
     response.close()
     assert response.status_code == 200

@@ -3,9 +3,10 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
 
 from core.models import Membership, Organisation, Role, User
-from surveys.remiss import claiming, managing
+from surveys.remiss import access, claiming, managing
 from surveys.remiss.models import InvitedBody
 
 NEW_PASSWORD = "en mening jag minns"
@@ -76,13 +77,16 @@ def test_a_named_registry_organisation_is_joined_only_while_it_has_no_accounts(m
                                                                                  fyrbodal, make_organisation):
     unclaimed = make_organisation("Stiftelsen Bron")
     remiss = make_remiss(invite=[unclaimed])
-    managing.invite(remiss, emails=["a@example.se", "b@example.se"])
-    # By name (any case): the registry organisation, not a duplicate; its own invitation is kept as the one body.
-    user, org = claiming.sign_up(_body(_link(outbox, "a@example.se")), "Anna", NEW_PASSWORD,
+    managing.invite(remiss, emails=["styrelse@bron.example", "b@example.se"])
+    unclaimed.contact_email = "Styrelse@Bron.example"  # registered after the invitation went out
+    db.session.commit()
+    # By name (any case), from its own registered contact address: the registry organisation, not a duplicate;
+    # its own invitation is kept as the one body.
+    user, org = claiming.sign_up(_body(_link(outbox, "styrelse@bron.example")), "Anna", NEW_PASSWORD,
                                  data={"org_name": "stiftelsen bron"})
-    assert org.id == unclaimed.id and not org.needs_review
+    assert org.id == unclaimed.id and not org.needs_review and org.id in user.organisation_ids
     bodies = db.session.scalars(sa.select(InvitedBody).where(InvitedBody.remiss_id == remiss.id)).all()
-    assert sorted(b.email or "" for b in bodies) == ["a@example.se", "b@example.se"]
+    assert sorted(b.email or "" for b in bodies) == ["b@example.se", "styrelse@bron.example"]
     assert next(b for b in bodies if b.organisation_id == org.id).status == "opened"
     # By organisation number, an organisation with accounts: refused, with the reason beside the name.
     with pytest.raises(claiming.ClaimError) as caught:
@@ -90,6 +94,45 @@ def test_a_named_registry_organisation_is_joined_only_while_it_has_no_accounts(m
                          data={"org_name": "Något annat", "org_number": fyrbodal.org_number})
     assert "har redan konton i Samråd" in caught.value.message and caught.value.field == "org_name"
     assert db.session.scalar(sa.select(User).where(User.email == "b@example.se")) is None
+
+
+def test_naming_an_organisation_from_another_address_waits_for_confirmation(make_remiss, outbox, db,
+                                                                              make_organisation):
+    """Issue 9.1 (fails before: the holder of any email-only link became the named organisation's signing member,
+    and could read and rewrite the answer it had already sent)."""
+    bron = make_organisation("Stiftelsen Bron", contact_email="styrelsen@bron.example")
+    remiss = make_remiss(invite=[bron])
+    managing.invite(remiss, emails=["inkraktare@example.se"])
+    body = _body(_link(outbox, "inkraktare@example.se"))
+    user, org = claiming.sign_up(body, "Ivar", NEW_PASSWORD, data={"org_name": "Stiftelsen Bron"})
+    assert org.id == bron.id
+    # Pending: no access to the organisation, the invitation is not tied to it, the organisation is not "taken".
+    assert bron.id not in user.organisation_ids and bron.id in user.pending_organisation_ids
+    assert user.membership_for(bron.id) is None
+    body = db.session.get(InvitedBody, body.id)
+    assert body.organisation_id is None and body.claimed_organisation_id == bron.id
+    assert not claiming.has_members(bron)
+    assert claiming.state(body, user).state == claiming.PENDING
+    with pytest.raises(NotFound):
+        access.get_own_answer_or_404(remiss.id, bron.id, user)
+    # The drafting group confirms: now a member, and the invitation belongs to the organisation.
+    claiming.confirm_pending(body)
+    user = db.session.get(User, user.id)
+    assert bron.id in user.organisation_ids
+    assert db.session.scalar(sa.select(InvitedBody).where(InvitedBody.remiss_id == remiss.id,
+                                                          InvitedBody.organisation_id == bron.id)) is not None
+
+
+def test_a_refused_claim_leaves_no_membership(make_remiss, outbox, db, make_organisation):
+    bron = make_organisation("Stiftelsen Bron")
+    remiss = make_remiss()
+    managing.invite(remiss, emails=["x@example.se"])
+    body = _body(_link(outbox, "x@example.se"))
+    user, _org = claiming.sign_up(body, "X", NEW_PASSWORD, data={"org_name": "Stiftelsen Bron"})
+    claiming.reject_pending(db.session.get(InvitedBody, body.id))
+    assert db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id)) is None
+    assert claiming.state(db.session.get(InvitedBody, body.id), user).state == claiming.CHOOSE
+    assert remiss and bron
 
 
 def test_a_logged_in_user_chooses_one_of_their_organisations(make_remiss, outbox, db, respondent, fyrbodal,
@@ -185,3 +228,28 @@ def test_outsider_is_told_to_ask_the_organisation(client, forms, auth, make_user
     # Posting anyway changes nothing.
     assert forms.post(link, {}, page=link).status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 1
+
+
+def test_takeover_over_http_waits_for_the_drafting_group(client, forms, auth, make_remiss, make_organisation,
+                                                         skrivare, outbox, db):
+    """Issue 9.1 over HTTP (fails before: the sign-up landed in the named organisation's answer)."""
+    bron = make_organisation("Stiftelsen Bron", contact_email="styrelsen@bron.example")
+    remiss = make_remiss(invite=[bron])
+    managing.invite(remiss, emails=["inkraktare@example.se"])
+    link = _link(outbox, "inkraktare@example.se")
+    response = forms.post(link, {"name": "Ivar", "org_name": "Stiftelsen Bron", "password": NEW_PASSWORD,
+                                 "confirm": NEW_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].endswith(link)
+    assert "Väntar på bekräftelse" in client.get(link).get_data(as_text=True)
+    answer_url = f"/remisser/{remiss.id}/svar/{bron.id}"
+    assert client.get(answer_url).status_code == 404
+    auth.logout()
+    auth.login_as(skrivare)
+    page = f"/remisser/{remiss.id}/instanser"
+    html = client.get(page).get_data(as_text=True)
+    assert "Den som har länken säger sig svara för Stiftelsen Bron." in html
+    body = _body(link)
+    assert forms.post(f"/remisser/{remiss.id}/instanser/{body.id}/bekrafta", {}, page=page).status_code == 302
+    auth.logout()
+    assert forms.post("/login", {"email": "inkraktare@example.se", "password": NEW_PASSWORD}).status_code == 302
+    assert client.get(answer_url).status_code == 200

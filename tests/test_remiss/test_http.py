@@ -2,15 +2,18 @@
 import io
 import json
 import re
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from werkzeug.datastructures import FileStorage
 
 from core.demo import seed_core
 from core.models import utcnow
 from surveys.remiss import answering, managing, review
 from surveys.remiss.demo import seed_demo
-from surveys.remiss.models import Remiss, RemissAnswer, RemissStatus
+from surveys.remiss.models import Remiss, RemissAnswer, RemissAttachment, RemissError, RemissStatus
 from tests.conftest import csrf_token_from
 from tests.test_remiss.conftest import PDF, fill
 
@@ -232,6 +235,27 @@ def test_tag_quote_and_handling_over_http(client, auth, skrivare, remiss, submit
     assert row.quotes[0].handling == "beaktas"
 
 
+
+def test_after_the_deadline_a_submitted_answers_attachment_stays(client, auth, forms, remiss, fyrbodal, respondent,
+                                                                 db):
+    """Issue 9.8 (fails before: the delete button worked after the deadline, and the submitted version did not
+    list its attachments)."""
+    answer = answering.get_or_start_answer(remiss, fyrbodal.id, respondent)
+    fill(answer, respondent)
+    att = answering.add_attachment(remiss, fyrbodal.id, answer,
+                                   FileStorage(io.BytesIO(PDF), filename="Yttrande.pdf"), respondent)
+    submission = answering.submit(answer, respondent)
+    assert submission.snapshot["attachments"] == [{"id": att.id, "filename": "Yttrande.pdf", "size": len(PDF)}]
+    remiss.deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    auth.login_as(respondent)
+    url = _answer_url(remiss, fyrbodal)
+    response = forms.post(f"{url}/bilagor/{att.id}/ta-bort", {}, page=url, follow_redirects=True)
+    assert "tar inte emot svar" in response.get_data(as_text=True)
+    assert db.session.get(RemissAttachment, att.id) is not None
+    with pytest.raises(RemissError):
+        answering.delete_attachment(remiss, fyrbodal.id, att)
+
 def test_publishing_and_personal_data_review(client, auth, skrivare, remiss, submitted, forms, db, fyrbodal,
                                              other_respondent, other_org):
     other = answering.get_or_start_answer(remiss, other_org.id, other_respondent)
@@ -252,6 +276,27 @@ def test_publishing_and_personal_data_review(client, auth, skrivare, remiss, sub
     auth.logout()
     assert "Kalle" in client.get(f"/remisser/{remiss.id}/offentligt").get_data(as_text=True)
 
+
+
+def test_unticking_the_drafts_personal_data_box_publishes_nothing(client, auth, skrivare, remiss, submitted, forms,
+                                                                  db, other_respondent, other_org):
+    """Issue 9.5 (fails before: publication read the draft's box, so unticking it without resubmitting put the
+    personal number on the public page and in the public CSV)."""
+    other = answering.get_or_start_answer(remiss, other_org.id, other_respondent)
+    fill(other, other_respondent, comment="Kalles personnummer 19800101-1234")
+    answering.save_draft(other, other_respondent, other.version, {"contains_personal_data": True})
+    answering.submit(other, other_respondent)
+    answering.save_draft(other, other_respondent, other.version, {"contains_personal_data": False})
+    auth.login_as(skrivare)
+    forms.post(f"/remisser/{remiss.id}/publicera", {}, page=f"/remisser/{remiss.id}")
+    auth.logout()
+    html = client.get(f"/remisser/{remiss.id}/offentligt").get_data(as_text=True)
+    assert "Vi stöder förslaget." in html and "19800101-1234" not in html
+    csv = client.get(f"/remisser/{remiss.id}/offentligt.csv").data.decode("utf-8-sig")
+    assert "19800101-1234" not in csv
+    # Resubmitting the unticked draft is a new submitted version: that one is public.
+    answering.submit(db.session.get(type(other), other.id), other_respondent)
+    assert "19800101-1234" in client.get(f"/remisser/{remiss.id}/offentligt").get_data(as_text=True)
 
 def test_status_buttons(client, auth, skrivare, make_remiss, forms, db, fyrbodal, outbox):
     remiss = make_remiss(status="draft", invite=[fyrbodal])

@@ -71,6 +71,8 @@ def invitation(token):
                 else:
                     flash_error(exc.message)
             else:
+                if org.id not in current_user.organisation_ids:
+                    return redirect(url_for("remiss.invitation", token=token))
                 flash(_("Nu svarar du för %(name)s.", name=org.name), "success")
                 return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=org.id))
         status = 400
@@ -276,7 +278,8 @@ def delete_answer_attachment(remiss_id, organisation_id, attachment_id):
     att = access.get_attachment_or_404(remiss.id, attachment_id, current_user)
     if answer is None or att.answer_id != answer.id:
         abort(404)
-    return run_and_redirect(lambda: managing.delete_attachment(att), _("Bilagan är borttagen."),
+    return run_and_redirect(lambda: answering.delete_attachment(remiss, organisation_id, att),
+                            _("Bilagan är borttagen."),
                             url_for("remiss.answer", remiss_id=remiss.id, organisation_id=organisation_id)
                             + "#bilagor")
 

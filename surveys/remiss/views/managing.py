@@ -9,7 +9,7 @@ from core.extensions import login_manager
 from core.forms import EmptyForm
 from core.models import Role
 from core.timeutil import local_to_utc, utc_to_local_naive
-from surveys.remiss import access, answering, compilation, managing
+from surveys.remiss import access, answering, claiming, compilation, managing
 from surveys.remiss.forms import (
     AttachmentForm,
     BodyEmailForm,
@@ -317,6 +317,26 @@ def remove_body(remiss_id, body_id):
 
 def _body_url(remiss, body):
     return url_for("remiss.bodies", remiss_id=remiss.id) + f"#body-{body.id}"
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/bekrafta", methods=["POST"])
+@login_required
+def confirm_claim(remiss_id, body_id):
+    """The drafting group confirms that whoever holds an email-only link speaks for the organisation they named."""
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = access.get_body_or_404(remiss, body_id)
+    return run_and_redirect(lambda: claiming.confirm_pending(body),
+                            lambda org: _("Kontot svarar nu för %(name)s.", name=org.name),
+                            url_for("remiss.bodies", remiss_id=remiss.id))
+
+
+@bp.route("/<int:remiss_id>/instanser/<int:body_id>/avvisa", methods=["POST"])
+@login_required
+def reject_claim(remiss_id, body_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    body = access.get_body_or_404(remiss, body_id)
+    return run_and_redirect(lambda: claiming.reject_pending(body), _("Begäran är avvisad."),
+                            _body_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/epost", methods=["POST"])
