@@ -88,7 +88,6 @@ class MeetingForm(FlaskForm):
         "Visas i anmälan. Beskriv vad uppgifterna används till och hur länge de sparas."))
     principles = MultiCheckboxField(_l("Principer som mötet bidrar till"), choices=list(PRINCIPLES.items()))
     levels = MultiCheckboxField(_l("Nivåer av delaktighet"), choices=list(LEVELS.items()))
-    minute_taker = StringField(_l("Vid anteckningarna"), validators=[Length(max=200)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
