@@ -123,21 +123,26 @@ def mean_label(tally):
 
 
 def series_evaluation_figure(means):
-    """Evaluations across a series: one line per statement, the mean per meeting (1 = håller inte alls med)."""
+    """Evaluations across a series: one line per statement, the mean per meeting (1 = håller inte alls med).
+
+    Lines are named by the statement's number (the table under the chart gives the text), so the legend stays
+    short on a phone; hovering shows the whole statement."""
     x = [label.split(" – ", 1)[0] or label for _id, label, _answers in means["meetings"]]
     hover = [label for _id, label, _answers in means["meetings"]]
     data = []
     for index, (text, values) in enumerate(means["statements"]):
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": text if len(text) <= 50 else text[:49] + "…",
+            "type": "scatter", "mode": "lines+markers", "name": _("Påstående %(n)d", n=index + 1),
             "x": x, "y": [round(v, 2) if v is not None else None for v in values], "customdata": hover,
             "hovertemplate": "%{customdata}<br>%{y}<extra>" + text.replace("<", "‹") + "</extra>",
-            "line": {"color": QUALITATIVE[index % len(QUALITATIVE)]}, "connectgaps": False,
+            "line": {"color": QUALITATIVE[index % len(QUALITATIVE)]}, "marker": {"size": 9},
+            "connectgaps": False,
         })
     layout = base_layout(
-        height=380, yaxis={"range": [0.8, 5.2], "dtick": 1, "title": {"text": _("Medelvärde (1–5)")},
-                           "fixedrange": True},
+        height=400, showlegend=True, margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        yaxis={"range": [0.8, 5.2], "dtick": 1, "automargin": True, "fixedrange": True,
+               "title": {"text": _("Medelvärde (1–5)"), "standoff": 12}},
         xaxis={"type": "category", "automargin": True, "fixedrange": True},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.2, "x": 0},
     )
     return {"data": data, "layout": layout}

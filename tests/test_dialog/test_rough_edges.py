@@ -52,7 +52,7 @@ def test_approving_a_future_meeting_over_http_shows_why(client, auth, forms, mod
 
 def test_capacity_with_walk_ins_beyond_it(client, auth, moderator, make_meeting):
     meeting = make_meeting(days=1, capacity=3)
-    for n in range(3):
+    for n in range(3):  # full
         reg_svc.register(meeting, f"Person {n}", f"p{n}@example.se", consent=True, send=False)
     assert meeting.places_over == 0
     reg_svc.add_walk_in(meeting, "Leif Tyrén", new_organisation="Värmlandskooperativen")
