@@ -8,6 +8,7 @@ from core.registry import add_choice_source, add_demo_seeder, add_home_section, 
 from surveys.barometer import api, live, models, views  # noqa: F401 - models: schema and migrations
 from surveys.barometer.demo import seed_demo
 from surveys.barometer.evaluation import links_for_meeting, summary_for_meeting
+from surveys.barometer.evidence import barometer_evidence
 from surveys.barometer.views.evaluation import manage_evaluation_panel, series_evaluation_panel
 from surveys.barometer.views.sessions import manage_meeting_panel, public_meeting_panel
 
@@ -42,3 +43,4 @@ def init_app(app):
     add_panel(app, "series.stats", series_evaluation_panel, order=45)
     add_choice_source(app, "meeting_evaluation", summary_for_meeting)
     add_choice_source(app, "evaluation_links", links_for_meeting)
+    add_choice_source(app, "evidence:barometer", barometer_evidence)  # the agreements' action plan
