@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from core.agreements.actionplan import evidence_candidates
 from core.models import utcnow
 from core.registry import choices
 from dialog.models import Meeting, MeetingStatus
@@ -165,3 +166,14 @@ def test_the_panel_creates_the_evaluation_and_the_results_page(app, db, client, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveSession)) == 1
     auth.logout()
     assert client.get(f"/barometrar/utvarderingar/{evaluation.id}").status_code in (302, 401)
+
+
+def test_an_answered_evaluation_is_evidence_for_the_action_plan(app, db, moderator):
+    meeting = _meeting(db)
+    with app.test_request_context():
+        evaluation = svc.create_evaluation(meeting.id, moderator)
+        assert not [c for c in evidence_candidates() if c["url"].endswith(f"/utvarderingar/{evaluation.id}")]
+        svc.submit(evaluation, "1", _all(evaluation))
+        offered = [c for c in evidence_candidates(kind="barometer")
+                   if c["url"].endswith(f"/utvarderingar/{evaluation.id}")]
+    assert len(offered) == 1 and offered[0]["id"] == evaluation.session_id and "(1 svar)" in offered[0]["label"]
