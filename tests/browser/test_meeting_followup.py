@@ -95,6 +95,7 @@ def test_answering_an_evaluation_after_a_meeting(app, page, live_server, login_p
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 4
     assert [c.text for c in db.session.scalars(sa.select(EvaluationComment))] == ["Mer tid i små grupper."]
     evaluation = evaluation_svc.evaluation_for_meeting(meeting.id)
-    page.goto(f"{live_server}/barometrar/utvarderingar/{evaluation.id}")
+    # Plotly is several megabytes: wait for the page itself, then for the chart, however slow the machine.
+    page.goto(f"{live_server}/barometrar/utvarderingar/{evaluation.id}", wait_until="domcontentloaded")
     expect(page.get_by_text("1 person har svarat.")).to_be_visible()
-    expect(page.locator("#evaluation-likert .main-svg").first).to_be_attached()
+    expect(page.locator("#evaluation-likert .main-svg").first).to_be_attached(timeout=120_000)
