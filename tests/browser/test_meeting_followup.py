@@ -95,7 +95,8 @@ def test_answering_an_evaluation_after_a_meeting(app, page, live_server, login_p
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 4
     assert [c.text for c in db.session.scalars(sa.select(EvaluationComment))] == ["Mer tid i små grupper."]
     evaluation = evaluation_svc.evaluation_for_meeting(meeting.id)
-    # Plotly is several megabytes: wait for the page itself, then for the chart, however slow the machine.
-    page.goto(f"{live_server}/barometrar/utvarderingar/{evaluation.id}", wait_until="domcontentloaded")
-    expect(page.get_by_text("1 person har svarat.")).to_be_visible()
+    # Plotly is several megabytes (and deferred scripts hold up DOMContentLoaded): wait for the response, then
+    # for the text and the chart, however slow the machine.
+    page.goto(f"{live_server}/barometrar/utvarderingar/{evaluation.id}", wait_until="commit")
+    expect(page.get_by_text("1 person har svarat.")).to_be_visible(timeout=120_000)
     expect(page.locator("#evaluation-likert .main-svg").first).to_be_attached(timeout=120_000)
