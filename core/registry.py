@@ -37,7 +37,8 @@ def add_panel(app, slot, func, order=50):
     """Another area's panel on a page, so areas never import each other.
 
     func(**context) returns HTML (Markup) or "" when it has nothing to show. Slots used today:
-    "meeting.public" and "meeting.manage" (context: meeting=...), filled by the barometer.
+    "meeting.public" and "meeting.manage" (context: meeting=...) and "series.stats" (context:
+    meeting_ids=[...]), filled by the barometer.
     """
     app.extensions.setdefault("samrad_panels", {}).setdefault(slot, []).append((order, func))
     app.extensions["samrad_panels"][slot].sort(key=lambda p: p[0])

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -36,6 +37,102 @@ def organisation_choices(include_review=False, blank=NO_ORGANISATION):
     if not include_review:
         query = query.where(Organisation.needs_review.is_(False))
     return [(0, blank)] + [(row.id, row.name) for row in db.session.execute(query)]
+
+
+def _folded(text):
+    return " ".join((text or "").split()).casefold()
+
+
+class OrganisationPickerWidget:
+    """A text box with a <datalist> of every organisation: phones and desktop browsers filter it as one types,
+    without any JavaScript. When what was typed matches no name exactly, the server's matches follow as radio
+    buttons of the same name (checked, one of them wins over the text), so it works where datalist does not."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        list_id = f"{field.id}-list"
+        attrs = {"type": "text", "name": field.name, "value": field._value(), "list": list_id, "autocomplete": "off",
+                 "enterkeyhint": "next", "class": "organisation-picker", **kwargs}
+        html = [Markup("<input {}>").format(Markup(" ").join(
+            Markup('{}="{}"').format(k.replace("_", "-"), v) for k, v in attrs.items() if v is not False))]
+        html.append(Markup('<datalist id="{}">').format(list_id))
+        html.extend(Markup('<option value="{}"></option>').format(name) for _id, name in field.choices)
+        html.append(Markup("</datalist>"))
+        if field.matches:
+            html.append(Markup('<fieldset class="organisation-matches"><legend>{}</legend>').format(
+                _l("Menar du någon av dessa?")))
+            for number, (_id, name) in enumerate(field.matches):
+                html.append(Markup('<label class="choice"><input type="radio" name="{}" value="{}" id="{}-m{}"> '
+                                   "<span>{}</span></label>").format(field.name, name, field.id, number, name))
+            html.append(Markup("</fieldset>"))
+        return Markup("").join(html)
+
+
+class OrganisationPickerField(StringField):
+    """Pick an organisation by typing its name: `data` is its id (0 for none), as the select it replaces had.
+
+    A long <select> of every organisation could not be searched and was unusable on a phone. The name typed
+    is kept as typed; a name that is no organisation is refused with the closest names to pick from."""
+
+    widget = OrganisationPickerWidget()
+    MAX_MATCHES = 8
+
+    def __init__(self, label=None, validators=None, include_review=False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.include_review = include_review
+        self.text = ""
+        self.matches = []
+        self._choices = None
+
+    @property
+    def choices(self):
+        """[(id, name)] of the organisations one may pick, by name."""
+        if self._choices is None:
+            self._choices = organisation_choices(include_review=self.include_review)[1:]
+        return self._choices
+
+    def process_data(self, value):
+        self.data = value or 0
+        self.text = next((name for id_, name in self.choices if id_ == self.data), "") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        # The text box comes first; a checked match (same name) comes after it and wins.
+        picked = [v for v in valuelist if v and v.strip()]
+        self.text = " ".join(picked[-1].split()) if picked else ""
+        self.data = 0 if not self.text else self.find(self.text)
+
+    def find(self, text):
+        wanted = _folded(text)
+        for id_, name in self.choices:
+            if _folded(name) == wanted:
+                return id_
+        # One awaiting review is not offered, but its exact name still finds it (as the "new" field would).
+        return db.session.scalar(sa.select(Organisation.id).where(
+            sa.func.lower(Organisation.name) == " ".join(text.split()).lower()).limit(1))
+
+    def search(self, text):
+        """Names containing every word typed, those starting with it first."""
+        words = _folded(text).split()
+        found = [(id_, name) for id_, name in self.choices if all(w in _folded(name) for w in words)]
+        found.sort(key=lambda row: (not _folded(row[1]).startswith(words[0]) if words else False, _folded(row[1])))
+        return found[: self.MAX_MATCHES]
+
+    def pre_validate(self, form):
+        if self.data is None:
+            self.matches = self.search(self.text)
+            self.data = 0
+            if self.matches:
+                raise ValidationError(_l("Ingen organisation heter exakt ”%(name)s”. Välj en av dem nedan, "
+                                         "eller skriv den i fältet för organisationer som inte finns i listan.",
+                                         name=self.text))
+            raise ValidationError(_l("Ingen organisation heter ”%(name)s”. Kontrollera stavningen, eller skriv "
+                                     "den i fältet för organisationer som inte finns i listan.", name=self.text))
+
+    def _value(self):
+        if not self.text and self.data:  # set by a view after the form was made
+            org = db.session.get(Organisation, self.data)
+            self.text = org.name if org else ""
+        return self.text
 
 
 def series_choices():
@@ -90,7 +187,6 @@ class MeetingForm(Form):
         "Visas i anmälan. Beskriv vad uppgifterna används till och hur länge de sparas."))
     principles = MultiCheckboxField(_l("Principer som mötet bidrar till"), choices=list(PRINCIPLES.items()))
     levels = MultiCheckboxField(_l("Nivåer av delaktighet"), choices=list(LEVELS.items()))
-    minute_taker = StringField(_l("Vid anteckningarna"), validators=[Length(max=200)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,8 +234,9 @@ class RegistrationForm(Form):
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)])
-    organisation_id = SelectField(_l("Organisation"), coerce=int, default=0,
-                                  description=_l("Välj i listan. Finns den inte, skriv namnet i nästa fält."))
+    organisation_id = OrganisationPickerField(
+        _l("Organisation"), description=_l("Börja skriva namnet och välj i listan. Finns den inte, skriv "
+                                           "namnet i nästa fält."))
     new_organisation = StringField(_l("Organisation som inte finns i listan"), validators=[Length(max=300)],
                                    description=_l("Vi lägger till den efter granskning."))
     dietary_needs = TextAreaField(_l("Kost och allergier"), validators=[Length(max=1000)])
@@ -149,7 +246,6 @@ class RegistrationForm(Form):
 
     def __init__(self, *args, require_consent=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = organisation_choices()
         self.require_consent = require_consent
 
     def validate_consent(self, field):

@@ -147,22 +147,43 @@ def set_task_status(task, status, now=None):
 
 # --- approval ----------------------------------------------------------------------------------
 
+def minute_taker_of(meeting):
+    """The signer who took the minutes, or None: the one place the minute-taker is entered."""
+    return next((s for s in meeting.signers if s.role == MinutesSigner.SEKRETERARE), None)
+
+
+def _sync_minute_taker(meeting):
+    # Meeting.minute_taker is a copy of the signer list's minute-taker (exports and older pages read it).
+    taker = minute_taker_of(meeting)
+    meeting.minute_taker = taker.name if taker else ""
+
+
 def add_signer(meeting, role, name, side="", email=""):
     if role not in MinutesSigner.ROLES:
         raise MeetingStateError(_("Okänd roll."))
     if meeting.minutes_approved_at is not None:
         raise MeetingStateError(_("Anteckningarna är redan justerade."))
+    taker = minute_taker_of(meeting)
+    if role == MinutesSigner.SEKRETERARE and taker is not None:
+        raise MeetingStateError(_("%(name)s för redan anteckningarna. Ta bort hen först om någon annan gör det.",
+                                  name=taker.name))
     signer = MinutesSigner(meeting=meeting, role=role, name=name.strip(), side=(side or "").strip(),
                            email=(email or "").strip().lower() or None)
     db.session.add(signer)
+    db.session.flush()
+    _sync_minute_taker(meeting)
     db.session.commit()
     return signer
 
 
 def remove_signer(signer):
-    if signer.meeting.minutes_approved_at is not None:
+    meeting = signer.meeting
+    if meeting.minutes_approved_at is not None:
         raise MeetingStateError(_("Anteckningarna är redan justerade."))
     db.session.delete(signer)
+    db.session.flush()
+    db.session.expire(meeting, ["signers"])
+    _sync_minute_taker(meeting)
     db.session.commit()
 
 
@@ -172,11 +193,12 @@ def approve(signer, user=None, now=None):
     They need a minute-taker and at least one justerare, and something written.
     """
     meeting = signer.meeting
+    now = now or utcnow()
+    meeting.require_minutes_approvable(now)
     if not meeting.minutes_items:
         raise MeetingStateError(_("Det finns inga anteckningar att justera än."))
     if signer.approved_at is not None:
         raise MeetingStateError(_("%(name)s har redan godkänt anteckningarna.", name=signer.name))
-    now = now or utcnow()
     signer.approved_at = now
     signer.approved_by_id = getattr(user, "id", None)
     signer.approved_fingerprint = minutes_fingerprint(meeting)
@@ -260,11 +282,12 @@ def _send_approval_mail(meeting, signer, again=False):
 
 def request_approval(meeting, now=None):
     """Mail every signer who has not approved yet, and has an address, a personal link. Returns the count."""
+    now = now or utcnow()
+    meeting.require_minutes_approvable(now)
     if not meeting.minutes_items:
         raise MeetingStateError(_("Det finns inga anteckningar att justera än."))
     if meeting.minutes_approved_at is not None:
         raise MeetingStateError(_("Anteckningarna är redan justerade."))
-    now = now or utcnow()
     sent = 0
     for signer in pending_with_email(meeting):
         _send_approval_mail(meeting, signer)

@@ -40,7 +40,7 @@ LEVELS = {
 MEETING_FIELDS = (
     "title", "kind", "series_id", "group_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
     "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
-    "principles", "levels", "minute_taker",
+    "principles", "levels",
 )
 
 
@@ -141,6 +141,7 @@ class Meeting(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=MeetingStatus.PLANNED, index=True)
     principles: Mapped[list] = mapped_column(sa.JSON, default=list)
     levels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # A copy of the signer list's minute-taker (dialog.minutes keeps it): entered there, once.
     minute_taker: Mapped[str] = mapped_column(sa.String(200), default="")
     # Set when the minute-taker and every justerare have approved; the public page shows minutes then.
     minutes_approved_at: Mapped[datetime | None]
@@ -215,11 +216,18 @@ class Meeting(db.Model):
             raise MeetingStateError(_l("Anmälan är inte öppen."))
         self._move(MeetingStatus.PLANNED)
 
+    def has_started(self, now=None):
+        return self.starts_at <= (now or utcnow())
+
     def mark_held(self, now=None):
-        now = now or utcnow()
-        if self.starts_at > now:
+        if not self.has_started(now):
             raise MeetingStateError(_l("Mötet har inte börjat än och kan inte markeras som genomfört."))
         self._move(MeetingStatus.HELD)
+
+    def require_minutes_approvable(self, now=None):
+        """Minutes record what happened: like "mark as held", they are approved only once the meeting began."""
+        if not self.has_started(now):
+            raise MeetingStateError(_l("Mötet har inte börjat än. Anteckningarna kan justeras först efter mötet."))
 
     def cancel(self):
         self._move(MeetingStatus.CANCELLED)
@@ -267,6 +275,13 @@ class Meeting(db.Model):
     @property
     def attended_count(self):
         return sum(1 for r in self.registrations if r.attended)
+
+    @property
+    def places_over(self):
+        """Registered beyond capacity (walk-ins and organisers' own additions); 0 when within it."""
+        if self.capacity is None:
+            return 0
+        return max(0, self.registered_count - self.capacity)
 
     @property
     def places_left(self):
@@ -487,3 +502,19 @@ class MeetingDocument(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
+
+
+# --- evaluation (issue 13) ---
+
+
+class EvaluationMailing(db.Model):
+    """That a participant of a held meeting was sent the link to its evaluation: nobody is mailed twice.
+
+    The evaluation itself (statements, answers) is the barometer area's; dialog only knows who was asked."""
+
+    __tablename__ = "evaluation_mailings"
+    __table_args__ = (sa.UniqueConstraint("registration_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from core.timeutil import utc_to_local_naive
 
 UNKNOWN = _l("Okänd")
 NO_REGION = _l("Ingen delregion")
+NO_ORGANISATION = _l("Utan organisation")
 
 
 def participating_organisations(meeting):
@@ -63,6 +64,56 @@ def by_legal_form_and_region(meetings):
         region = org.sub_region if org else None
         regions[str(SUB_REGIONS.get(region, region)) if region else str(NO_REGION)] += 1
     return forms, regions
+
+
+def _person_key(registration):
+    """Who a present registration was, across meetings: the email address, else name and organisation.
+
+    Anonymised registrations and walk-ins without a name cannot be told apart, so each counts once."""
+    if registration.email:
+        return ("email", registration.email)
+    name = " ".join((registration.name or "").split()).lower()
+    if name and not registration.anonymised:
+        return ("name", name, str(_organisation_key(registration)))
+    return ("registration", registration.id)
+
+
+def series_reach(meetings):
+    """The figure the process slides quote: distinct people and distinct organisations present over all the
+    meetings, in all and by legal form and by sub-region (of the person's organisation).
+
+    Returns {"people": n, "organisations": n, "by_legal_form": [(label, people, organisations)],
+    "by_region": [...]}, each list largest first."""
+    people = {}
+    organisations = {}
+    for meeting in meetings:
+        for registration in meeting.registrations:
+            if not registration.attended:
+                continue
+            people.setdefault(_person_key(registration), registration)
+            if registration.organisation_label:
+                organisations.setdefault(_organisation_key(registration), registration)
+
+    def form_of(registration):
+        org = registration.organisation
+        if org is None:
+            return str(UNKNOWN) if registration.organisation_label else str(NO_ORGANISATION)
+        return str(LEGAL_FORMS.get(org.legal_form, org.legal_form))
+
+    def region_of(registration):
+        org = registration.organisation
+        return str(SUB_REGIONS.get(org.sub_region, org.sub_region)) if org and org.sub_region else str(NO_REGION)
+
+    def breakdown(label_of):
+        rows = defaultdict(lambda: [0, 0])
+        for registration in people.values():
+            rows[label_of(registration)][0] += 1
+        for registration in organisations.values():
+            rows[label_of(registration)][1] += 1
+        return sorted(((label, p, o) for label, (p, o) in rows.items()), key=lambda r: (-r[1], -r[2], r[0]))
+
+    return {"people": len(people), "organisations": len(organisations),
+            "by_legal_form": breakdown(form_of), "by_region": breakdown(region_of)}
 
 
 def returning_organisations(meetings):

@@ -7,7 +7,9 @@ from core.models import Role
 from core.registry import add_choice_source, add_demo_seeder, add_home_section, add_nav_item, add_panel
 from surveys.barometer import api, broadcast, live, models, views  # noqa: F401 - models: schema and migrations
 from surveys.barometer.demo import seed_demo
+from surveys.barometer.evaluation import links_for_meeting, summary_for_meeting
 from surveys.barometer.evidence import barometer_evidence
+from surveys.barometer.views.evaluation import manage_evaluation_panel, series_evaluation_panel
 from surveys.barometer.views.sessions import manage_meeting_panel, public_meeting_panel
 
 # Limits and live settings an operator may need to raise for a large venue (all phones behind one
@@ -44,4 +46,9 @@ def init_app(app):
     add_demo_seeder(app, seed_demo, order=40)
     add_panel(app, "meeting.public", public_meeting_panel, order=40)
     add_panel(app, "meeting.manage", manage_meeting_panel, order=40)
+    # Evaluation after a meeting (issue 13): dialog shows these panels and asks these two sources.
+    add_panel(app, "meeting.manage", manage_evaluation_panel, order=45)
+    add_panel(app, "series.stats", series_evaluation_panel, order=45)
+    add_choice_source(app, "meeting_evaluation", summary_for_meeting)
+    add_choice_source(app, "evaluation_links", links_for_meeting)
     add_choice_source(app, "evidence:barometer", barometer_evidence)  # the agreements' action plan

@@ -10,11 +10,12 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from core.extensions import db, login_manager
-from core.models import hash_token
+from core.models import Role, hash_token
 from surveys.barometer.models import (
     JOIN_CODE_LENGTH,
     BackgroundQuestion,
     Barometer,
+    Evaluation,
     LiveError,
     LiveSession,
     Participant,
@@ -62,6 +63,17 @@ def get_session_or_404(session_id, for_user, public_if_shown=False):
     if not for_user.is_authenticated:
         abort(login_manager.unauthorized())
     abort(403)
+
+
+def get_evaluation_or_404(evaluation_id, for_user):
+    """A meeting's evaluation, for any moderator (those who organise meetings), not only its barometer's owner:
+    a meeting has several organisers, and the results are theirs to follow up."""
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        abort(404)
+    if not (for_user.is_authenticated and for_user.has_role(Role.MODERATOR)):
+        abort(403)
+    return evaluation
 
 
 # --- join codes: anyone in the room holds one ---------------------------------------------

@@ -9,7 +9,7 @@ from collections import Counter
 
 from flask_babel import gettext as _
 
-from core.charts import DIVERGING, base_layout
+from core.charts import DIVERGING, QUALITATIVE, base_layout
 
 AXIS_TICKS = [-100, -75, -50, -25, 0, 25, 50, 75, 100]
 
@@ -120,3 +120,29 @@ def live_figure(statement, tally):
 def mean_label(tally):
     mean = tally.mean
     return f"{mean:.1f}".replace(".", ",") if mean is not None else "–"
+
+
+def series_evaluation_figure(means):
+    """Evaluations across a series: one line per statement, the mean per meeting (1 = håller inte alls med).
+
+    Lines are named by the statement's number (the table under the chart gives the text), so the legend stays
+    short on a phone; hovering shows the whole statement."""
+    x = [label.split(" – ", 1)[0] or label for _id, label, _answers in means["meetings"]]
+    hover = [label for _id, label, _answers in means["meetings"]]
+    data = []
+    for index, (text, values) in enumerate(means["statements"]):
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": _("Påstående %(n)d", n=index + 1),
+            "x": x, "y": [round(v, 2) if v is not None else None for v in values], "customdata": hover,
+            "hovertemplate": "%{customdata}<br>%{y}<extra>" + text.replace("<", "‹") + "</extra>",
+            "line": {"color": QUALITATIVE[index % len(QUALITATIVE)]}, "marker": {"size": 9},
+            "connectgaps": False,
+        })
+    layout = base_layout(
+        height=400, showlegend=True, margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        yaxis={"range": [0.8, 5.2], "dtick": 1, "automargin": True, "fixedrange": True,
+               "title": {"text": _("Medelvärde (1–5)"), "standoff": 12}},
+        xaxis={"type": "category", "automargin": True, "fixedrange": True},
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+    )
+    return {"data": data, "layout": layout}

@@ -292,3 +292,52 @@ class Answer(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("barometer_sessions.id", ondelete="CASCADE"))
     value: Mapped[int | None]
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- evaluation after a meeting (issue 13) ---------------------------------------------------------
+# An evaluation is a barometer answered at one's own pace: its scale statements are ordinary Statements and
+# its answers ordinary Answers of an (ended, so never live) LiveSession, so results, charts and exports are
+# the barometer's own. Only the open question and the "already answered" receipts are new.
+
+
+class Evaluation(db.Model):
+    """The short evaluation sent to the participants of one meeting after it was held."""
+
+    __tablename__ = "barometer_evaluations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barometer_id: Mapped[int] = mapped_column(sa.ForeignKey("barometers.id", ondelete="CASCADE"), index=True)
+    # Holds the answers; ended from the start, so nobody can join it live with its code.
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("barometer_sessions.id", ondelete="CASCADE"),
+                                            unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"),
+                                                   unique=True)
+    open_question: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    barometer: Mapped[Barometer] = relationship()
+    session: Mapped[LiveSession] = relationship()
+    comments: Mapped[list["EvaluationComment"]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="EvaluationComment.id"
+    )
+
+
+class EvaluationComment(db.Model):
+    """An answer to the open question: text only, tied to no participant and carrying no time."""
+
+    __tablename__ = "barometer_evaluation_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("barometer_evaluations.id", ondelete="CASCADE"),
+                                               index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="comments")
+
+
+class EvaluationReceipt(db.Model):
+    """That someone's personal link was used: a hash of (evaluation, key), never linked to the answers."""
+
+    __tablename__ = "barometer_evaluation_receipts"
+    __table_args__ = (sa.UniqueConstraint("evaluation_id", "key_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("barometer_evaluations.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(sa.String(64))

@@ -33,7 +33,7 @@ def _register(page, base, meeting_id, name, email, organisation):
     page.get_by_role("link", name="Anmäl dig").click()
     page.get_by_label("Namn").fill(name)
     page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Organisation", exact=True).select_option(label=organisation)
+    page.get_by_label("Organisation", exact=True).fill(organisation)
     page.get_by_label("Kost och allergier").fill("Vegetarisk")
     page.get_by_label("Jag godkänner att mina uppgifter sparas för mötet").check()
     page.get_by_role("button", name="Skicka anmälan").click()

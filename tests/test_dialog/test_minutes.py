@@ -48,7 +48,7 @@ def test_approval_needs_taker_and_every_justerare(make_meeting):
 
 
 def test_approval_refused_without_a_justerare_or_minutes(make_meeting):
-    meeting = make_meeting()
+    meeting = make_meeting(days=-1)
     taker = svc.add_signer(meeting, "sekreterare", "Elisabeth")
     with pytest.raises(MeetingStateError, match="inga anteckningar"):
         svc.approve(taker)

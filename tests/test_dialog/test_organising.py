@@ -23,7 +23,7 @@ def test_meeting_page_after_a_form_error_is_the_same_page(app, auth, forms, mode
     page = f"/moten/hantera/{meeting.id}"
     shown = forms.client.get(page).get_data(as_text=True)
     for url, data in ((f"/moten/hantera/{meeting.id}/dagordning", {"agenda-title": ""}),
-                      (f"/moten/hantera/{meeting.id}/anmal", {"manual-name": "", "manual-organisation_id": "0"})):
+                      (f"/moten/hantera/{meeting.id}/anmal", {"manual-name": "", "manual-organisation_id": ""})):
         response = forms.post(url, data, page=page)
         html = response.get_data(as_text=True)
         assert response.status_code == 400 and "Fyll i det här fältet." in html

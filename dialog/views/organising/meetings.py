@@ -1,8 +1,10 @@
 """Organisers' meeting pages: the list, creating and editing a meeting, its page and its status."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from dialog import evaluation as evaluation_svc
 from dialog import meetings as svc
 from dialog.forms import MeetingForm
 from dialog.meetings import MeetingProblems
@@ -65,3 +67,14 @@ def meeting_status(meeting_id, action):
     if done:
         flash(_("Mötets status är nu ”%(status)s”.", status=meeting.status_label), "success")
     return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/utvardering/skicka")
+def send_evaluation(meeting_id):
+    meeting = organised_meeting(meeting_id)
+    check_post()
+    done, sent = flashed(evaluation_svc.send_evaluation, meeting)
+    if done:
+        flash(ngettext("Utvärderingen skickades till %(num)d deltagare.",
+                       "Utvärderingen skickades till %(num)d deltagare.", sent), "success")
+    return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id) + "#utvardering-skicka")

@@ -3,6 +3,7 @@ from flask import render_template
 from flask_login import current_user
 
 from dialog import access
+from dialog import evaluation as evaluation_svc
 from dialog import meetings as meetings_svc
 from dialog import minutes as minutes_svc
 from dialog.forms import (
@@ -24,8 +25,12 @@ def meeting_page(meeting, status=200, **forms):
     """The organiser's meeting page; a form that failed is passed in so its errors and text are shown."""
     forms.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
     forms.setdefault("manual_form", ManualRegistrationForm(prefix="manual"))
+    evaluation = evaluation_svc.evaluation_of(meeting) if meeting.is_held else None
     return render_template("dialog/manage/meeting.html", meeting=meeting,
-                           registrations=meetings_svc.registrations_for_organiser(meeting), **forms), status
+                           registrations=meetings_svc.registrations_for_organiser(meeting), evaluation=evaluation,
+                           evaluation_recipients=len(evaluation_svc.recipients(meeting)) if evaluation else 0,
+                           evaluation_mailed=len(evaluation_svc.already_mailed(meeting)) if evaluation else 0,
+                           **forms), status
 
 
 def minutes_page(meeting, status=200, **forms):

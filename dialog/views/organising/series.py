@@ -15,6 +15,7 @@ from dialog.stats import (
     organisation_header,
     organisation_table,
     per_meeting_rows,
+    series_reach,
 )
 from dialog.views.organising import bp
 
@@ -46,6 +47,7 @@ def series_stats(series_id):
     series = access.get_series_or_404(series_id, current_user, edit=True)
     meetings = list(series.meetings)
     return render_template("dialog/manage/stats.html", series=series, rows=attendance_rows(meetings),
+                           reach=series_reach(meetings),
                            charts=series_figures(meetings) if meetings else [])
 
 

@@ -18,4 +18,4 @@ class JoinCodeConverter(BaseConverter):
     regex = JOIN_CODE_REGEX
 
 
-from surveys.barometer.views import answering, authoring, results, sessions  # noqa: E402, F401  (registers the routes)
+from surveys.barometer.views import answering, authoring, evaluation, results, sessions  # noqa: E402, F401  (registers the routes)
