@@ -6,6 +6,8 @@ from core.extensions import db
 from core.models import Role
 from surveys.remiss.models import (
     AnswerSubmission,
+    DraftVersion,
+    DraftVersionSection,
     InvitedBody,
     KeyQuote,
     Remiss,
@@ -182,3 +184,19 @@ def get_submission_or_404(answer, number):
     if submission is None:
         abort(404)
     return submission
+
+
+def get_version_or_404(remiss, number):
+    """A revised version of the draft, by number (the remiss was looked up for the drafting group already)."""
+    version = db.session.scalar(sa.select(DraftVersion).where(DraftVersion.remiss_id == remiss.id,
+                                                              DraftVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
+def get_version_section_or_404(version, version_section_id):
+    row = db.session.get(DraftVersionSection, version_section_id)
+    if row is None or row.version_id != version.id:
+        abort(404)
+    return row
