@@ -4,6 +4,7 @@ from flask import abort
 
 from core.extensions import db
 from core.models import Role
+from surveys.remiss import registering
 from surveys.remiss.models import (
     AnswerSubmission,
     DraftVersion,
@@ -130,7 +131,7 @@ def get_attachment_or_404(remiss_id, attachment_id, for_user):
     if remiss is None or att is None or att.remiss_id != remiss.id:
         abort(404)
     if att.answer_id is None:
-        if not can_view_remiss(remiss, for_user):
+        if not (can_view_remiss(remiss, for_user) or registering.is_publicly_open(remiss)):
             abort(404)
         return att
     answer = db.session.get(RemissAnswer, att.answer_id)
@@ -200,3 +201,19 @@ def get_version_section_or_404(version, version_section_id):
     if row is None or row.version_id != version.id:
         abort(404)
     return row
+
+
+def get_open_remiss_or_404(remiss_id):
+    """A remiss taking answers now: its draft and deadline are public (open participation)."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not registering.is_publicly_open(remiss):
+        abort(404)
+    return remiss
+
+
+def open_page_instead(remiss_id, for_user):
+    """The remiss, when someone who may not answer it asks for it while it is open: they get its public page."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not registering.is_publicly_open(remiss) or can_view_remiss(remiss, for_user):
+        return None
+    return remiss

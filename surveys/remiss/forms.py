@@ -166,3 +166,16 @@ class TargetForm(HandlingForm):
     """A handling decision with the section of the new version it led to."""
 
     target = SelectField(_l("Ledde till ändring i avsnitt"), coerce=int, choices=[])
+
+
+# --- open participation (issue 12) ---
+
+class RegisterForm(ClaimForm):
+    """An organisation that was not invited registers itself, with its first account, from an open remiss."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.organisation_id
+        self.password.label.text = _l("Välj ett lösenord")
+        self.org_name.validators = [DataRequired(REQUIRED), Length(max=300)]
+        self.org_name.flags.required = True
