@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from core.agreements.groups import group_choices
 from core.extensions import db
 from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import Organisation
@@ -67,6 +68,8 @@ class MeetingForm(Form):
     kind = SelectField(_l("Typ av möte"), choices=list(KINDS.items()))
     series_id = SelectField(_l("Serie"), coerce=int, default=0,
                             description=_l("Möten i samma serie följer upp varandras uppgifter."))
+    group_id = SelectField(_l("Grupp enligt en överenskommelse"), coerce=int, default=0,
+                           description=_l("Mötet räknas mot gruppens mål för antalet möten."))
     description = TextAreaField(_l("Beskrivning"))
     starts_at = SwedishDateTimeField(_l("Börjar"), format=DT_FORMAT, validators=[InputRequired(message=REQUIRED)],
                                      description=_l("Svensk tid."))
@@ -92,6 +95,7 @@ class MeetingForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.series_id.choices = series_choices()
+        self.group_id.choices = [(0, _l("– Ingen grupp –"))] + group_choices()
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
 
     # Each field of MEETING_FIELDS converts the same way both ways, by its kind: times are typed in

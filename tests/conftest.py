@@ -54,6 +54,8 @@ def _app(database_url):
         "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,
+        # Mailed links start with BASE_URL; the test client's host is localhost, so links can be followed.
+        "BASE_URL": "http://localhost",
         # Limits stay on, as in production, but high: a test that checks a limit lowers its own.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",

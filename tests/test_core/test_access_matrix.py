@@ -24,6 +24,8 @@ POLICY = {
     "auth.account": LOGGED_IN,
     "auth.users": {ADMIN},
     "auth.invite": {ADMIN},
+    "audit.index": {ADMIN},
+    "audit.export": {ADMIN},
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
     "organisations.create": {ADMIN},
     "organisations.import_upload": {ADMIN},
@@ -41,6 +43,8 @@ POLICY = {
     "remiss.create": {SKRIVARGRUPP, ADMIN},
     "remiss.fresh_csrf": EVERYONE,
     "remiss.logged_in_again": LOGGED_IN,
+    "agreements.index": EVERYONE,
+    "agreements.create": {ADMIN},
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],
