@@ -1,7 +1,7 @@
 """remiss: revised versions of the draft, their sections, and where a handling decision landed (issue 12)
 
 Revision ID: 0012
-Revises: 0007_signer_email
+Revises: 0009
 Create Date: 2026-12-01 01:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0007_signer_email"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
