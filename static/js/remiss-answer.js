@@ -397,7 +397,11 @@
 
   function onEdit(event) {
     if (!isField(event.target)) return;
-    dirty[event.target.name] = true;
+    var name = event.target.name;
+    // The "change" that follows "input" when a field loses focus is no new edit once that text is saved: sending
+    // it again would only raise the version under a page that is about to reload (and show a false conflict).
+    if (!dirty[name] && name in base && readField(name) === base[name]) return;
+    dirty[name] = true;
     if (restoredEl) restoredEl.hidden = true; // the notice has been read once the user writes again
     store();
     if (!blocked) setStatus(MSG.unsaved || "");

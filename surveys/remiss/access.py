@@ -4,8 +4,11 @@ from flask import abort
 
 from core.extensions import db
 from core.models import Role
+from surveys.remiss import registering
 from surveys.remiss.models import (
     AnswerSubmission,
+    DraftVersion,
+    DraftVersionSection,
     InvitedBody,
     KeyQuote,
     Remiss,
@@ -128,7 +131,7 @@ def get_attachment_or_404(remiss_id, attachment_id, for_user):
     if remiss is None or att is None or att.remiss_id != remiss.id:
         abort(404)
     if att.answer_id is None:
-        if not can_view_remiss(remiss, for_user):
+        if not (can_view_remiss(remiss, for_user) or registering.is_publicly_open(remiss)):
             abort(404)
         return att
     answer = db.session.get(RemissAnswer, att.answer_id)
@@ -182,3 +185,35 @@ def get_submission_or_404(answer, number):
     if submission is None:
         abort(404)
     return submission
+
+
+def get_version_or_404(remiss, number):
+    """A revised version of the draft, by number (the remiss was looked up for the drafting group already)."""
+    version = db.session.scalar(sa.select(DraftVersion).where(DraftVersion.remiss_id == remiss.id,
+                                                              DraftVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
+def get_version_section_or_404(version, version_section_id):
+    row = db.session.get(DraftVersionSection, version_section_id)
+    if row is None or row.version_id != version.id:
+        abort(404)
+    return row
+
+
+def get_open_remiss_or_404(remiss_id):
+    """A remiss taking answers now: its draft and deadline are public (open participation)."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not registering.is_publicly_open(remiss):
+        abort(404)
+    return remiss
+
+
+def open_page_instead(remiss_id, for_user):
+    """The remiss, when someone who may not answer it asks for it while it is open: they get its public page."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not registering.is_publicly_open(remiss) or can_view_remiss(remiss, for_user):
+        return None
+    return remiss

@@ -113,7 +113,7 @@ def open_remisses_for(user):
 
 
 def add_attachment(remiss, organisation_id, answer, file_storage, user):
-    """A PDF attached to the answer, while the remiss takes answers from the organisation."""
+    """A document (PDF, .docx, .odt) attached to the answer, while the remiss takes answers from the organisation."""
     if not accepting(remiss, organisation_id):
         raise RemissError(_("Remissen tar inte emot svar just nu."))
     return managing.add_attachment(remiss, file_storage, user, answer=answer)

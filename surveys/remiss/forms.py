@@ -59,7 +59,7 @@ class ImportForm(Form):
 
 
 class AttachmentForm(Form):
-    file = FileField(_l("PDF-fil (högst 10 MB)"))
+    file = FileField(_l("Fil: PDF, .docx eller .odt (högst 10 MB)"))
 
 
 class InviteForm(Form):
@@ -151,3 +151,31 @@ def claim_form(state, body, user):
     if "org_name" in form and "organisation_id" not in form:
         form.org_name.flags.required = True  # the service asks for it; the label shows it
     return form
+
+
+# --- draft versions (issue 12) ---
+
+class VersionForm(Form):
+    note = TextAreaField(_l("Vad är nytt i versionen?"), render_kw={"rows": 3}, validators=[Length(max=5000)])
+    file = FileField(_l("Ny version som fil (valfritt): .docx, PDF eller .odt, högst 10 MB"),
+                     description=_l("Rubrikerna i en .docx blir avsnitt. Utan fil kopieras den senaste texten så att "
+                                    "ni kan redigera avsnitt för avsnitt."))
+
+
+class TargetForm(HandlingForm):
+    """A handling decision with the section of the new version it led to."""
+
+    target = SelectField(_l("Ledde till ändring i avsnitt"), coerce=int, choices=[])
+
+
+# --- open participation (issue 12) ---
+
+class RegisterForm(ClaimForm):
+    """An organisation that was not invited registers itself, with its first account, from an open remiss."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.organisation_id
+        self.password.label.text = _l("Välj ett lösenord")
+        self.org_name.validators = [DataRequired(REQUIRED), Length(max=300)]
+        self.org_name.flags.required = True

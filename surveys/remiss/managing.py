@@ -173,10 +173,10 @@ def import_upload(remiss, upload, replace=True):
 # --- attachments ------------------------------------------------------------
 
 def add_attachment(remiss, file_storage, user, answer=None):
-    data = uploads.read_pdf(file_storage)
-    stored = uploads.store(data)
+    data, extension = uploads.read_document(file_storage)
+    stored = uploads.store(data, extension)
     att = RemissAttachment(remiss_id=remiss.id, answer_id=answer.id if answer else None,
-                           filename=uploads.clean_filename(file_storage.filename), stored_name=stored,
+                           filename=uploads.clean_filename(file_storage.filename, extension), stored_name=stored,
                            size=len(data), uploaded_by_id=user.id)
     db.session.add(att)
     try:

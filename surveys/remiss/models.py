@@ -198,7 +198,7 @@ class RemissSection(db.Model):
 
 
 class RemissAttachment(db.Model):
-    """A PDF: of the remiss itself (answer_id empty) or of one organisation's answer."""
+    """A document (PDF, .docx or .odt): of the remiss itself (answer_id empty) or of one organisation's answer."""
 
     __tablename__ = "remiss_attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -432,3 +432,62 @@ class KeyQuote(db.Model):
     @property
     def handling_label(self):
         return HANDLINGS.get(self.handling, "")
+
+
+# --- draft versions (issue 12) ---
+
+class DraftVersion(db.Model):
+    """A revised version of the draft, after the answers: uploaded as a file and/or edited section by section."""
+
+    __tablename__ = "remiss_draft_versions"
+    __table_args__ = (sa.UniqueConstraint("remiss_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remiss_id: Mapped[int] = mapped_column(sa.ForeignKey("remisses.id", ondelete="CASCADE"), index=True)
+    # 2, 3, …: the remitted draft itself is version 1.
+    number: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The uploaded file (PDF, .docx or .odt), if the version came as one: shown as is, never parsed again.
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    stored_name: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    remiss: Mapped[Remiss] = relationship()
+    sections: Mapped[list["DraftVersionSection"]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="DraftVersionSection.number")
+    created_by: Mapped[User | None] = relationship()
+
+
+class DraftVersionSection(db.Model):
+    """A section of a revised version; section_id names the remitted section it revises (None: a new section)."""
+
+    __tablename__ = "remiss_draft_version_sections"
+    __table_args__ = (sa.UniqueConstraint("version_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("remiss_draft_versions.id", ondelete="CASCADE"),
+                                            index=True)
+    section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("remiss_sections.id", ondelete="SET NULL"),
+                                                   index=True)
+    number: Mapped[int]
+    heading: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    version: Mapped[DraftVersion] = relationship(back_populates="sections")
+    section: Mapped[RemissSection | None] = relationship()
+
+
+class HandlingTarget(db.Model):
+    """Where a handling decision (on a marked quote) landed: a section of a revised version of the draft.
+
+    The decision and its reason stay on the quote; this only says which new text came of it.
+    """
+
+    __tablename__ = "remiss_handling_targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(sa.ForeignKey("remiss_key_quotes.id", ondelete="CASCADE"), unique=True)
+    version_section_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("remiss_draft_version_sections.id", ondelete="CASCADE"), index=True)
+
+    quote: Mapped[KeyQuote] = relationship()
+    version_section: Mapped[DraftVersionSection] = relationship()

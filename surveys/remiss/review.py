@@ -23,12 +23,19 @@ from surveys.remiss.models import (
 
 
 def body_counts(remiss):
+    # A self-registered organisation not yet reviewed is not a remissinstans: counted apart (open participation).
+    pending = sa.and_(InvitedBody.invited.is_(False), Organisation.needs_review.is_(True))
     rows = db.session.execute(
-        sa.select(InvitedBody.status, InvitedBody.invited, sa.func.count())
-        .where(InvitedBody.remiss_id == remiss.id).group_by(InvitedBody.status, InvitedBody.invited)
+        sa.select(InvitedBody.status, InvitedBody.invited, pending, sa.func.count())
+        .outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
+        .where(InvitedBody.remiss_id == remiss.id).group_by(InvitedBody.status, InvitedBody.invited, pending)
     ).all()
     counts = Counter()
-    for status, invited, n in rows:
+    awaiting_review = 0
+    for status, invited, is_pending, n in rows:
+        if is_pending:
+            awaiting_review += n if status == BodyStatus.ANSWERED else 0
+            continue
         counts[(status, bool(invited))] += n
     invited = sum(n for (_s, inv), n in counts.items() if inv)
     answered_invited = counts[(BodyStatus.ANSWERED, True)]
@@ -39,6 +46,7 @@ def body_counts(remiss):
         "declined": counts[(BodyStatus.DECLINED, True)] + counts[(BodyStatus.DECLINED, False)],
         "by_status": {s: counts[(s, True)] for s in BodyStatus.ORDER},
         "rate": (answered_invited / invited) if invited else 0.0,
+        "answered_awaiting_review": awaiting_review,
     }
 
 
@@ -48,7 +56,7 @@ def submitted_answers_overview(remiss):
         sa.select(RemissAnswer.id, RemissAnswer.final_position, RemissAnswer.first_submitted_at,
                   RemissAnswer.submitted_at, RemissAnswer.final_contains_personal_data,
                   RemissAnswer.personal_data_reviewed, Organisation.id, Organisation.name,
-                  Organisation.legal_form, Organisation.sub_region, InvitedBody.invited)
+                  Organisation.legal_form, Organisation.sub_region, InvitedBody.invited, Organisation.needs_review)
         .join(Organisation, Organisation.id == RemissAnswer.organisation_id)
         .outerjoin(InvitedBody, sa.and_(InvitedBody.remiss_id == RemissAnswer.remiss_id,
                                         InvitedBody.organisation_id == RemissAnswer.organisation_id))
@@ -59,7 +67,8 @@ def submitted_answers_overview(remiss):
         {"answer_id": r[0], "position": r[1], "position_label": POSITIONS.get(r[1], ""),
          "first_submitted_at": r[2], "submitted_at": r[3], "personal_data": bool(r[4]),
          "personal_data_reviewed": bool(r[5]), "organisation_id": r[6], "organisation": r[7],
-         "legal_form": r[8], "sub_region": r[9], "invited": bool(r[10]) if r[10] is not None else False}
+         "legal_form": r[8], "sub_region": r[9], "invited": bool(r[10]) if r[10] is not None else False,
+         "awaits_review": not r[10] and bool(r[11])}
         for r in rows
     ]
 

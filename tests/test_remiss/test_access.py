@@ -118,14 +118,22 @@ def test_owner_and_drafting_group_do_get_in(client, auth, world, respondent, skr
             assert _request(client, method, url).status_code == 200, url
 
 
-def test_remiss_attachment_for_invited_only_until_published(client, auth, world, other_respondent, stranger):
+def test_remiss_attachment_public_while_open_then_invited_only_until_published(client, auth, world,
+                                                                               other_respondent, stranger):
+    """Issue 12: an open remiss's draft is public (open participation); once closed, only those who answer
+    see it until the answers are published."""
     url = f"/remisser/{world['remiss'].id}/bilagor/{world['remiss_pdf'].id}"
     auth.login_as(other_respondent)  # invited organisation
     assert _request(client, "GET", url).status_code == 200
     auth.logout()
     auth.login_as(stranger)
+    assert _request(client, "GET", url).status_code == 200
+    response = _request(client, "GET", f"/remisser/{world['remiss'].id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/oppen")
+    managing.change_status(world["remiss"], "close")
     assert _request(client, "GET", url).status_code == 404
     assert _request(client, "GET", f"/remisser/{world['remiss'].id}").status_code == 404
+    assert _request(client, "GET", f"/remisser/{world['remiss'].id}/oppen").status_code == 404
 
 
 def test_public_pages_hidden_until_published_and_answer_pdf_then_public(client, world, db):

@@ -365,7 +365,8 @@ def published(remiss, submitted, other_org, other_respondent, make_remiss):
     answering.save_draft(other, other_respondent, other.version, {"contains_personal_data": True})
     answering.submit(other, other_respondent)
     managing.publish(remiss)
-    hidden = make_remiss(title="Opublicerad remiss", diarienummer="RS 9")
+    # Closed: an open remiss is listed publicly since issue 12 (open participation); a closed one stays hidden.
+    hidden = make_remiss(status="closed", title="Opublicerad remiss", diarienummer="RS 9")
     return remiss, hidden
 
 
@@ -421,5 +422,7 @@ def test_logged_in_users_see_their_remisses_and_the_published_list(client, auth,
 
 def test_no_published_remisses(client, remiss):
     html = client.get("/remisser/").get_data(as_text=True)
-    assert "Det finns inga publicerade remissvar än." in html and remiss.title not in html
+    assert "Det finns inga publicerade remissvar än." in html and "Publicerade remissvar" not in html
+    # The open remiss is listed for everyone, with its public page (issue 12).
+    assert f'href="/remisser/{remiss.id}/oppen"' in html
     assert "Svaren på" not in client.get("/").get_data(as_text=True)

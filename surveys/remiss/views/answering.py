@@ -13,7 +13,7 @@ from core.errors import json_error
 from core.extensions import csrf, db, limiter
 from core.forms import EmptyForm
 from core.timeutil import utc_to_local
-from surveys.remiss import access, answering, claiming, managing, uploads
+from surveys.remiss import access, answering, claiming, managing, progress, uploads
 from surveys.remiss.forms import AttachmentForm, claim_form
 from surveys.remiss.models import POSITIONS, RemissError
 from surveys.remiss.views import bp
@@ -90,7 +90,18 @@ def _answer_context(remiss, answer, organisation_id, conflict=None, mine=None):
         "conflict": conflict, "mine": mine or {}, "attachment_form": AttachmentForm(prefix="att"),
         "messages_json": _editor_messages(),
         "fields_json": safe_json_text(json.dumps(answering.editor_fields(remiss))),
+        "progress": progress.section_progress(remiss, rows, mine), "toc_messages_json": _toc_messages(),
     }
+
+
+def _toc_messages():
+    """The section list script's words (it holds no text of its own)."""
+    return safe_json_text(json.dumps({
+        "done": _("Besvarat"),
+        "todo": _("Inte besvarat"),
+        "progress": _("%(done)s av %(total)s avsnitt besvarade"),
+        "hidden": _("%(n)s avsnitt är dolda. Kryssa i dem i listan för att visa dem."),
+    }, ensure_ascii=False))
 
 
 def _editor_messages():

@@ -9,7 +9,7 @@ from core.extensions import login_manager
 from core.forms import EmptyForm
 from core.models import Role
 from core.timeutil import local_to_utc, utc_to_local_naive
-from surveys.remiss import access, answering, claiming, compilation, managing
+from surveys.remiss import access, answering, claiming, compilation, managing, registering
 from surveys.remiss.forms import (
     AttachmentForm,
     BodyEmailForm,
@@ -29,14 +29,16 @@ from surveys.remiss.views.common import flash_error, render_markdown, run_and_re
 def index():
     """Open to everyone: the remisses whose answers are published; and, logged in, those to answer or draft."""
     published = compilation.published_remisses()
+    open_now = registering.open_remisses()
     if not current_user.is_authenticated:
         return render_template("surveys/remiss/index.html", drafting=[], answering=[], published=published,
-                               can_create=False)
+                               open_now=open_now, can_create=False)
     drafting, to_answer = managing.remisses_for(current_user)
     shown = {r.id for r in drafting} | {r.id for r, _o in to_answer}
     published = [(r, n) for r, n in published if r.id not in shown]
+    open_now = [r for r in open_now if r.id not in shown]
     return render_template("surveys/remiss/index.html", drafting=drafting, answering=to_answer,
-                           published=published, can_create=access.can_create(current_user))
+                           published=published, open_now=open_now, can_create=access.can_create(current_user))
 
 
 def _fill_form_choices(form):
@@ -104,6 +106,9 @@ def show(remiss_id):
     public = access.public_page_instead(remiss_id, current_user)
     if public is not None:
         return redirect(url_for("remiss.public", remiss_id=public.id))
+    open_remiss = access.open_page_instead(remiss_id, current_user)
+    if open_remiss is not None:
+        return redirect(url_for("remiss.open_page", remiss_id=open_remiss.id))
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     remiss = access.get_remiss_or_404(remiss_id, current_user)

@@ -20,7 +20,14 @@ def dashboard(remiss_id):
     return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
                            counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
                            section_counts=review.section_position_counts(remiss), positions=POSITIONS,
-                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS)
+                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS, labels=_resolved_labels())
+
+
+def _resolved_labels():
+    """The lazy label tables as plain strings, translated once per page instead of once per row."""
+    return {"positions": {k: str(v) for k, v in POSITIONS.items()},
+            "legal_forms": {k: str(v) for k, v in LEGAL_FORMS.items()},
+            "sub_regions": {k: str(v) for k, v in SUB_REGIONS.items()}}
 
 
 @bp.route("/<int:remiss_id>/oversikt/avsnitt/<int:number>")
