@@ -152,3 +152,10 @@ def claim_form(state, body, user):
     if "org_name" in form and "organisation_id" not in form:
         form.org_name.flags.required = True  # the service asks for it; the label shows it
     return form
+
+
+class SummaryForm(FlaskForm):
+    """A written summary without JavaScript (the page's script autosaves the same field)."""
+
+    text = TextAreaField(_l("Sammanfattning"), render_kw={"rows": 8})
+    version = IntegerField(validators=[Optional()])
