@@ -27,7 +27,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["remiss_id"], ["remisses.id"], name=op.f("fk_remiss_themes_remiss_id_remisses"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_remiss_themes")),
-        sa.UniqueConstraint("remiss_id", "name", name=op.f("uq_remiss_themes_remiss_id")),
+        sa.UniqueConstraint("remiss_id", "name", name=op.f("uq_remiss_themes_remiss_id_name")),
     )
     with op.batch_alter_table("remiss_themes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_remiss_themes_remiss_id"), ["remiss_id"], unique=False)
@@ -48,7 +48,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"],
                                 name=op.f("fk_remiss_theme_marks_created_by_id_users"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_remiss_theme_marks")),
-        sa.UniqueConstraint("answer_id", "quote_id", "tag", name=op.f("uq_remiss_theme_marks_answer_id")),
+        sa.UniqueConstraint("answer_id", "quote_id", "tag", name=op.f("uq_remiss_theme_marks_answer_id_quote_id_tag")),
     )
     with op.batch_alter_table("remiss_theme_marks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_remiss_theme_marks_answer_id"), ["answer_id"], unique=False)
@@ -71,7 +71,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"],
                                 name=op.f("fk_remiss_summaries_updated_by_id_users"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_remiss_summaries")),
-        sa.UniqueConstraint("remiss_id", "section_key", name=op.f("uq_remiss_summaries_remiss_id")),
+        sa.UniqueConstraint("remiss_id", "section_key", name=op.f("uq_remiss_summaries_remiss_id_section_key")),
     )
     with op.batch_alter_table("remiss_summaries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_remiss_summaries_remiss_id"), ["remiss_id"], unique=False)

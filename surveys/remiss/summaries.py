@@ -2,6 +2,7 @@
 writers never overwrite each other (the same rule as an answer's draft, see answering.save_draft)."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from core.models import utcnow
@@ -25,20 +26,25 @@ def _key(section):
     return section.id if section is not None else 0
 
 
+def unsaved(remiss, section=None):
+    """An empty summary at version 0: what the page shows before anyone has written one."""
+    return RemissSummary(remiss_id=remiss.id, section_id=section.id if section else None, section_key=_key(section),
+                         text="", version=0)
+
+
 def get_summary(remiss, section=None):
     """The summary (overall when section is None), or an unsaved empty one at version 0."""
-    row = db.session.scalar(sa.select(RemissSummary).where(RemissSummary.remiss_id == remiss.id,
-                                                           RemissSummary.section_key == _key(section)))
-    if row is None:
-        row = RemissSummary(remiss_id=remiss.id, section_id=section.id if section else None,
-                            section_key=_key(section), text="", version=0)
-    return row
+    row = db.session.scalar(sa.select(RemissSummary).options(joinedload(RemissSummary.updated_by))
+                            .where(RemissSummary.remiss_id == remiss.id,
+                                   RemissSummary.section_key == _key(section)))
+    return row if row is not None else unsaved(remiss, section)
 
 
-def all_summaries(remiss):
-    """{section id or None: RemissSummary} of the summaries written so far."""
-    rows = db.session.scalars(sa.select(RemissSummary).where(RemissSummary.remiss_id == remiss.id)).all()
-    return {r.section_id: r for r in rows if r.text.strip()}
+def all_summaries(remiss, written_only=True):
+    """{section id or None: RemissSummary}: those with text, or (written_only=False) every one saved."""
+    rows = db.session.scalars(sa.select(RemissSummary).options(joinedload(RemissSummary.updated_by))
+                              .where(RemissSummary.remiss_id == remiss.id)).all()
+    return {r.section_id: r for r in rows if r.text.strip() or not written_only}
 
 
 def save_summary(remiss, section, user, base_version, text):

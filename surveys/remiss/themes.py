@@ -48,15 +48,17 @@ def principles():
 def theme_options(remiss):
     """The themes to choose from: the principles in their order, then the drafting group's own (the remiss's
     Theme rows and any name already used on a comment), alphabetically."""
-    fixed = [t.name for t in principles()]
-    own = set(db.session.scalars(sa.select(Theme.name).where(Theme.remiss_id == remiss.id)))
-    own |= set(db.session.scalars(
-        sa.select(CommentTag.tag).join(SectionAnswer, SectionAnswer.id == CommentTag.section_answer_id)
+    # One query: the per-section view counts its queries. A theme put on a general comment or a quote is
+    # registered as a Theme row (see _canonical); one put on a section comment is only its CommentTag.
+    rows = db.session.execute(sa.union(
+        sa.select(Theme.name, Theme.position, Theme.remiss_id.is_(None).label("fixed"))
+        .where(sa.or_(Theme.remiss_id.is_(None), Theme.remiss_id == remiss.id)),
+        sa.select(CommentTag.tag, sa.literal(0), sa.literal(False))
+        .join(SectionAnswer, SectionAnswer.id == CommentTag.section_answer_id)
         .join(RemissAnswer, RemissAnswer.id == SectionAnswer.answer_id)
-        .where(RemissAnswer.remiss_id == remiss.id).distinct()))
-    own |= set(db.session.scalars(
-        sa.select(ThemeMark.tag).join(RemissAnswer, RemissAnswer.id == ThemeMark.answer_id)
-        .where(RemissAnswer.remiss_id == remiss.id).distinct()))
+        .where(RemissAnswer.remiss_id == remiss.id))).all()
+    fixed = [name for name, _pos, is_fixed in sorted(rows, key=lambda r: r[1]) if is_fixed]
+    own = {name for name, _pos, is_fixed in rows if not is_fixed}
     lowered = {f.lower() for f in fixed}
     return fixed + sorted((t for t in own if t.lower() not in lowered), key=str.lower)
 
@@ -108,13 +110,13 @@ def general_marks(answer):
                               .order_by(ThemeMark.tag)).all()
 
 
-def quote_marks(quote_ids):
-    """{quote id: [ThemeMark]} for the quotes shown on a page, in one query."""
+def quote_marks(remiss):
+    """{quote id: [ThemeMark]} for every quote of the remiss, in one query."""
     out = defaultdict(list)
-    if quote_ids:
-        for mark in db.session.scalars(sa.select(ThemeMark).where(ThemeMark.quote_id.in_(list(quote_ids)))
-                                       .order_by(ThemeMark.tag)):
-            out[mark.quote_id].append(mark)
+    for mark in db.session.scalars(sa.select(ThemeMark).join(RemissAnswer, RemissAnswer.id == ThemeMark.answer_id)
+                                   .where(RemissAnswer.remiss_id == remiss.id, ThemeMark.quote_id.is_not(None))
+                                   .order_by(ThemeMark.tag)):
+        out[mark.quote_id].append(mark)
     return out
 
 

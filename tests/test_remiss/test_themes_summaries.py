@@ -44,7 +44,7 @@ def test_principles_are_seeded_as_rows(db):
 
 def test_creating_the_table_seeds_the_principles():
     engine = sa.create_engine("sqlite://")
-    Theme.__table__.create(engine)
+    Theme.metadata.create_all(engine)
     with engine.connect() as conn:
         names = conn.execute(sa.select(Theme.name).where(Theme.remiss_id.is_(None)).order_by(Theme.position))
         assert list(names.scalars()) == list(PRINCIPLES)
@@ -171,7 +171,7 @@ def test_general_and_quote_themes_over_http(client, auth, skrivare, remiss, subm
     quote = review.add_quote(row, "Bra avsnitt.", skrivare)
     comp = f"/remisser/{remiss.id}/sammanstallning"
     forms.post(f"/remisser/{remiss.id}/citat/{quote.id}/teman", {f"qt{quote.id}-tag": "Kvalitet"}, page=comp)
-    assert [m.tag for m in themes.quote_marks([quote.id])[quote.id]] == ["Kvalitet"]
+    assert [m.tag for m in themes.quote_marks(remiss)[quote.id]] == ["Kvalitet"]
     forms.post(f"/remisser/{remiss.id}/teman/{mark.id}/ta-bort", {}, page=detail)
     db.session.expire_all()
     assert themes.general_marks(submitted) == []

@@ -18,14 +18,14 @@ from surveys.remiss.xlsx import xlsx_response
 def compilation_page(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     data = compilation.compilation(remiss)
-    quote_ids = [q["quote"].id for item in data["sections"] for q in item["quotes"]]
-    summary = summaries.get_summary(remiss)
+    saved = summaries.all_summaries(remiss, written_only=False)
+    summary = saved.get(None) or summaries.unsaved(remiss)
     return render_template("surveys/remiss/compilation.html", remiss=remiss, data=data,
                            handling_form=HandlingForm, render_markdown=render_markdown,
-                           quote_marks=themes.quote_marks(quote_ids), tag_form=TagForm,
+                           quote_marks=themes.quote_marks(remiss), tag_form=TagForm,
                            tag_options=themes.theme_options(remiss), summary=summary,
                            summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version),
-                           section_summaries=summaries.all_summaries(remiss))
+                           section_summaries={k: v for k, v in saved.items() if v.text.strip()})
 
 
 def _filename(remiss, ext):
