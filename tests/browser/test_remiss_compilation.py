@@ -3,6 +3,7 @@ than overwrite it), themes a general comment, compiles, downloads the .docx and 
 "vi frågade – ni svarade – vi gjorde" from the remiss list."""
 import io
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,10 +11,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD, seed_core
-from core.models import User
+from core.models import Organisation, User
 from surveys.remiss import summaries, themes
 from surveys.remiss.demo import DIARIENUMMER, seed_demo
-from surveys.remiss.models import Remiss
+from surveys.remiss.models import Remiss, RemissAnswer
 
 DRAFTER = "skrivargrupp@samrad.example"
 
@@ -45,8 +46,9 @@ def test_summary_compile_and_docx(page, live_server, login_page, demo, db):
     assert summaries.get_summary(demo, section9).text == "Remissinstanserna vill ha en jämbördig dialog – å ä ö."
 
     # A theme on an answer's general comment, from the answer itself.
-    page.goto(f"{live_server}/remisser/{demo.id}/oversikt")
-    page.get_by_role("link", name="Social Ekonomi Fyrbodal").click()
+    answer_id = db.session.scalar(sa.select(RemissAnswer.id).join(RemissAnswer.organisation).where(
+        RemissAnswer.remiss_id == demo.id, Organisation.name == "Göteborgsregionens sociala ekonomi"))
+    page.goto(f"{live_server}/remisser/{demo.id}/inkomna/{answer_id}")
     page.get_by_label("Lägg till tema (t.ex. en av de sex principerna)").fill("Mångfald")
     page.get_by_role("button", name="Lägg till").click()
     expect(page.locator("#teman .badge", has_text="Mångfald")).to_be_visible()
@@ -65,13 +67,13 @@ def test_summary_compile_and_docx(page, live_server, login_page, demo, db):
         page.get_by_role("link", name="Ladda ner Word-dokument (.docx)").click()
     download = info.value
     assert download.suggested_filename == "remissammanstallning-rs-767-2011.docx"
-    doc = Document(io.BytesIO(open(download.path(), "rb").read()))
+    doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert doc.paragraphs[0].text == "Remissammanställning" and DIARIENUMMER in text
     assert "Ett brett stöd för förslaget." in text
     assert "Remissinstanserna vill ha en jämbördig dialog – å ä ö." in text
-    assert "Mångfald" in cells and "Social Ekonomi Fyrbodal" in cells
+    assert "Mångfald" in cells and "Göteborgsregionens sociala ekonomi" in cells
     assert "Dialogen behöver en enkel struktur för uppföljning." in text and "Beaktas delvis" in text
     assert "Bilaga: Alla svar" in text
 
