@@ -1,11 +1,28 @@
 """The home page, language choice and health check."""
+import os
+
+import plotly
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.auth.views import safe_next
 from core.extensions import db
 from core.forms import EmptyForm
+from core.models import Role
+from core.organisations.services import count_to_review
+from core.registry import add_home_section, add_nav_item
 
 bp = Blueprint("core", __name__)
 
@@ -38,15 +55,10 @@ def healthz():
 
 
 def init_nav(app):
-    from flask_babel import lazy_gettext as _l
-
-    from core.models import Role
-    from core.organisations.services import count_to_review
-    from core.registry import add_home_section, add_nav_item
-
     add_nav_item(app, "organisations.index", _l("Organisationer"),
                  roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
     add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
+    add_nav_item(app, "audit.index", _l("Logg"), roles=(Role.ADMIN,), order=95)
     # Administrators see on the home page when organisations suggested by others wait for review.
     app.add_template_global(count_to_review, "organisations_to_review")
     add_home_section(app, "core/organisations/_home.html", order=10)
@@ -55,10 +67,5 @@ def init_nav(app):
 @bp.route("/static/vendor/plotly.min.js")
 def plotly_js():
     """plotly.js from the pinned plotly package: same version as the Python side, no CDN."""
-    import os
-
-    import plotly
-    from flask import send_file
-
     path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
     return send_file(path, mimetype="text/javascript", max_age=60 * 60 * 24 * 30)

@@ -11,6 +11,7 @@ from core.registry import (
     add_organisation_merge_hook,
 )
 from dialog.demo import seed_demo
+from dialog.evidence import meeting_evidence, seed_group_meetings
 from dialog.meetings import meeting_choices, merge_organisations, upcoming_meetings
 from dialog.privacy import anonymise_older_than
 from dialog.views import bp
@@ -22,6 +23,9 @@ def init_app(app):
     add_nav_item(app, "dialog.index", _l("Möten"), roles=None, order=20)
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)
+    # The agreements' action plan counts meetings as evidence; the groups' demo meetings follow their seed (60).
+    add_choice_source(app, "evidence:dialog", meeting_evidence)
+    add_demo_seeder(app, seed_group_meetings, order=70)
     add_organisation_merge_hook(app, merge_organisations)
     add_choice_source(app, "meetings", meeting_choices)
     app.cli.add_command(anonymise_command)

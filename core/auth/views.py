@@ -49,18 +49,16 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_url or url_for("core.home"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, source=request.remote_addr)
         except services.AuthError as exc:
-            error = str(exc)
+            error, status = str(exc), exc.status
         else:
             services.start_session(user, remember=form.remember.data)
             return redirect(next_url or url_for("core.home"))
-    return render_template("core/auth/login.html", form=form, error=error, next_url=next_url), (
-        401 if error else 200
-    )
+    return render_template("core/auth/login.html", form=form, error=error, next_url=next_url), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -92,8 +90,7 @@ def account():
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
     ).all()
-    return render_template("core/auth/account.html", form=form, tokens=tokens, token_form=TokenForm(),
-                           empty_form=EmptyForm())
+    return render_template("core/auth/account.html", form=form, tokens=tokens, token_form=TokenForm())
 
 
 @bp.route("/konto/nycklar", methods=["POST"])
@@ -106,7 +103,7 @@ def create_token():
             sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
         ).all()
         return render_template("core/auth/account.html", form=ChangePasswordForm(current_user), tokens=tokens,
-                               token_form=TokenForm(formdata=None), empty_form=EmptyForm(), new_token=raw)
+                               token_form=TokenForm(formdata=None), new_token=raw)
     flash(_("Ge nyckeln ett namn."), "error")
     return redirect(url_for("auth.account"))
 
@@ -141,8 +138,6 @@ def _set_password_page(token, purpose, max_age, template):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        user.failed_logins = 0
-        user.locked_until = None
         db.session.commit()
         services.start_session(user)
         flash(_("Ditt lösenord är sparat. Välkommen!"), "success")
@@ -203,7 +198,7 @@ def edit_user(user_id):
         services.update_user(user, form.name.data, form.roles.data, form.organisations.data, form.active.data)
         flash(_("Användaren är sparad."), "success")
         return redirect(url_for("auth.users"))
-    return render_template("core/auth/user_form.html", form=form, user=user, empty_form=EmptyForm())
+    return render_template("core/auth/user_form.html", form=form, user=user)
 
 
 @bp.route("/admin/anvandare/<int:user_id>/skicka-inbjudan", methods=["POST"])

@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.audit import record
+from core.errors import DomainError
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Membership, Organisation, utcnow
 from core.timeutil import utc_to_local_naive
@@ -29,12 +32,11 @@ MSG_NAME_REQUIRED = _l("Skriv organisationens namn.")
 MSG_NAME_LONG = _l("Namnet får vara högst 300 tecken.")
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """A value a person typed that the registry cannot take; message is Swedish and translatable."""
 
     def __init__(self, message, field_name=None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, field=field_name)
         self.field = field_name
 
 
@@ -157,8 +159,6 @@ class DuplicateNumber:
     other: Organisation
 
     def __str__(self):
-        from flask_babel import gettext as _
-
         return _("Numret används redan av %(name)s.", name=self.other.name)
 
 
@@ -187,11 +187,12 @@ def update_organisation(org, data):
     return org
 
 
-class OrganisationErrors(ValueError):
+class OrganisationErrors(DomainError):
     """Several field errors at once: {field: message}."""
 
     def __init__(self, errors):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()),
+                         errors={k: str(v) for k, v in errors.items()})
         self.errors = errors
 
 
@@ -370,7 +371,7 @@ def merge_organisations(keep, drop):
                 db.session.add(Membership(user_id=m.user_id, organisation_id=keep.id, can_sign=m.can_sign))
             drop.memberships.remove(m)
         drop_notes = (drop.notes or "").strip()
-        drop_name = drop.name
+        drop_name, drop_id = drop.name, drop.id
         drop_number = drop.org_number
         db.session.delete(drop)
         # The duplicate's number must be gone from the table before keep may take it (unique).
@@ -381,6 +382,7 @@ def merge_organisations(keep, drop):
             heading = f"[{drop_name}{', ' + drop_number if drop_number else ''}]"
             keep.notes = "\n\n".join(p for p in ((keep.notes or "").strip(), f"{heading}\n{drop_notes}") if p)
         keep.updated_at = utcnow()
+        record("organisation.merged", target=keep, merged_id=drop_id, moved_members=len(plan.move_members))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -393,8 +395,6 @@ def merge_organisations(keep, drop):
 
 def export_table(organisations):
     """(header, rows) for CSV/XLSX; headers are the Swedish import headers so a file round-trips."""
-    from flask_babel import gettext as _
-
     header = [_("namn"), _("organisationsnummer"), _("juridisk form"), _("delregion"), _("e-post"),
               _("webbplats"), _("anteckningar"), _("behöver granskas"), _("skapad")]
     rows = [

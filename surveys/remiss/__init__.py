@@ -5,7 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.config import ConfigError
-from core.registry import add_demo_seeder, add_home_section, add_nav_item, add_organisation_merge_hook
+from core.registry import (
+    add_choice_source,
+    add_demo_seeder,
+    add_home_section,
+    add_nav_item,
+    add_organisation_merge_hook,
+)
 from core.timeutil import utc_to_local_naive
 from surveys.remiss import (
     answering,
@@ -14,6 +20,7 @@ from surveys.remiss import (
     models,  # noqa: F401  (the schema and migrations see the tables)
 )
 from surveys.remiss.demo import seed_demo
+from surveys.remiss.evidence import remiss_evidence
 from surveys.remiss.views import bp
 
 
@@ -59,3 +66,4 @@ def init_app(app):
     app.add_template_filter(_input_datetime, "remiss_input")
     app.cli.add_command(remiss_reminders)
     add_organisation_merge_hook(app, managing.merge_organisations)
+    add_choice_source(app, "evidence:remiss", remiss_evidence)  # the agreements' action plan

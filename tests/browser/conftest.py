@@ -58,8 +58,13 @@ def _server(_app):
 
 
 @pytest.fixture
-def live_server(app, _server):
-    """Base URL of the running app; the database is emptied after each test like any other."""
+def live_server(app, _server, monkeypatch):
+    """Base URL of the running app. Browser tests commit for real (the server thread has its own
+    connections), so the app fixture empties every table after them instead of rolling back.
+
+    Mailed links start with BASE_URL: here the live server, so a test can follow them.
+    """
+    monkeypatch.setitem(app.config, "BASE_URL", _server)
     return _server
 
 

@@ -4,6 +4,7 @@ import json
 import threading
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -119,6 +120,7 @@ def stream_client(app):
     return FlaskClient(app, app.response_class, use_cookies=True)
 
 
+@pytest.mark.truncate  # answers come from another thread, through connections of its own
 def test_presenter_stream_sends_exact_counts_after_answers(app, moderator, live_session, join, monkeypatch):
     monkeypatch.setitem(app.config, "LIVE_RECOUNT_SECONDS", 0.05)
     client = stream_client(app)
@@ -157,6 +159,7 @@ def test_presenter_stream_sends_exact_counts_after_answers(app, moderator, live_
     assert counts is not None and counts["counts"] == [1, 0, 0, 0, 2]
 
 
+@pytest.mark.truncate  # the moderator acts from another thread, through connections of its own
 def test_phone_stream_follows_the_moderator(app, db, live_session):
     client = stream_client(app)
     session_id = live_session.id
