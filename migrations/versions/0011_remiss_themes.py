@@ -2,13 +2,13 @@
 and quotes, and the drafting group's written summaries (issue 12)
 
 Revision ID: 0011
-Revises: 0007_signer_email
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007_signer_email"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

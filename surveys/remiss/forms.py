@@ -153,7 +153,7 @@ def claim_form(state, body, user):
     return form
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     """A written summary without JavaScript (the page's script autosaves the same field)."""
 
     text = TextAreaField(_l("Sammanfattning"), render_kw={"rows": 8})
