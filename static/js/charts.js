@@ -245,7 +245,20 @@
     el._samradFigure = fig;
     el.dataset.chartWidth = String(width);
     el.dataset.chartNarrow = String(width < NARROW);
-    return window.Plotly.newPlot(el, fig.data, fit(fig, width, el.clientHeight), config);
+    return window.Plotly.newPlot(el, fig.data, fit(fig, width, el.clientHeight), config).then(function (gd) {
+      // A bar whose customdata is a same-site link opens it (the themes page: the comments behind a bar). The
+      // page carries the same links in a table, for the keyboard.
+      if (!el._samradLinks && (fig.data || []).some(function (t) { return Array.isArray(t.customdata) && typeof t.customdata[0] === "string" && t.customdata[0].charAt(0) === "/"; })) {
+        el._samradLinks = true;
+        el.classList.add("chart-links");
+        gd.on("plotly_click", function (event) {
+          var point = event && event.points && event.points[0];
+          var link = point && point.customdata;
+          if (typeof link === "string" && link.charAt(0) === "/" && link.charAt(1) !== "/") window.location.assign(link);
+        });
+      }
+      return gd;
+    });
   }
 
   // Charts follow the width of their box, not only the window (a scrollbar appearing, a phone turned), and

@@ -17,6 +17,7 @@ from surveys.remiss.models import (
     RemissSection,
     RemissStatus,
     SectionAnswer,
+    ThemeMark,
 )
 
 
@@ -216,4 +217,22 @@ def open_page_instead(remiss_id, for_user):
     remiss = db.session.get(Remiss, remiss_id)
     if remiss is None or not registering.is_publicly_open(remiss) or can_view_remiss(remiss, for_user):
         return None
+    return remiss
+
+
+def get_theme_mark_or_404(remiss, mark_id):
+    """A theme on a general comment or quote of one of the remiss's answers (the remiss was looked up for the
+    drafting group)."""
+    mark = db.session.get(ThemeMark, mark_id)
+    if mark is None or db.session.get(RemissAnswer, mark.answer_id).remiss_id != remiss.id:
+        abort(404)
+    return mark
+
+
+def get_compiled_remiss_or_404(remiss_id):
+    """For the public "vi frågade – ni svarade – vi gjorde" page: only a compiled remiss whose answers are
+    published; anything else (a draft above all) does not exist for the public."""
+    remiss = db.session.get(Remiss, remiss_id)
+    if remiss is None or not remiss.is_compiled or not remiss.is_published():
+        abort(404)
     return remiss

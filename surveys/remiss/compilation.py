@@ -1,6 +1,6 @@
 """The remissammanställning: per section positions and marked points, who was invited and who answered;
 and the rows of its XLSX/CSV exports and of the public CSV."""
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -216,3 +216,26 @@ def published_remisses(now=None):
                sa.or_(RemissAnswer.final_contains_personal_data.is_(False), RemissAnswer.personal_data_reviewed.is_(True)))
         .group_by(RemissAnswer.remiss_id)).all())
     return [(r, counts.get(r.id, 0)) for r in remisses]
+
+
+def outcome(remiss):
+    """Vi frågade – ni svarade – vi gjorde: what was asked (the sections), who answered (numbers by legal form
+    and sub-region, no names needed), the main themes, and what was done with the marked points of the published
+    answers. Numbers count every submitted answer; texts come from published answers only."""
+    answers = _answers_rows(remiss)
+    by_form = Counter(o.legal_form or "" for _a, o, _i in answers)
+    by_region = Counter(o.sub_region or "" for _a, o, _i in answers)
+    points = public_points(remiss)
+    handled = Counter(q["quote"].handling or "" for _s, items in points for q in items)
+    return {
+        "sections": remiss.sections,
+        "answered": len(answers),
+        "invited_answered": sum(1 for _a, _o, inv in answers if inv),
+        "by_legal_form": sorted(((str(LEGAL_FORMS.get(k, k)) if k else _("Okänd"), n) for k, n in by_form.items()),
+                                key=lambda kv: (-kv[1], kv[0])),
+        "by_sub_region": sorted(((str(SUB_REGIONS.get(k, k)) if k else _("Okänd"), n) for k, n in by_region.items()),
+                                key=lambda kv: (-kv[1], kv[0])),
+        "positions": Counter(a.final_position for a, _o, _i in answers),
+        "points": points,
+        "handled": handled,
+    }

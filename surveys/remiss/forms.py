@@ -179,3 +179,10 @@ class RegisterForm(ClaimForm):
         self.password.label.text = _l("Välj ett lösenord")
         self.org_name.validators = [DataRequired(REQUIRED), Length(max=300)]
         self.org_name.flags.required = True
+
+
+class SummaryForm(Form):
+    """A written summary without JavaScript (the page's script autosaves the same field)."""
+
+    text = TextAreaField(_l("Sammanfattning"), render_kw={"rows": 8})
+    version = IntegerField(validators=[Optional()])

@@ -491,3 +491,64 @@ class HandlingTarget(db.Model):
 
     quote: Mapped[KeyQuote] = relationship()
     version_section: Mapped[DraftVersionSection] = relationship()
+
+
+# --- themes and summaries (issue 12) ---
+
+class Theme(db.Model):
+    """A theme the drafting group can put on comments: one of the six principles (remiss_id empty, seeded by
+    the migration and on table creation) or the drafting group's own for one remiss."""
+
+    __tablename__ = "remiss_themes"
+    __table_args__ = (sa.UniqueConstraint("remiss_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remiss_id: Mapped[int | None] = mapped_column(sa.ForeignKey("remisses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def is_principle(self):
+        return self.remiss_id is None
+
+
+# The six principles of the national agreement, as rows: the migration inserts the same ones.
+PRINCIPLE_ROWS = [{"name": name, "position": i} for i, name in enumerate(PRINCIPLES, start=1)]
+
+
+@sa.event.listens_for(Theme.__table__, "after_create")
+def _seed_principles(table, connection, **_kw):
+    connection.execute(table.insert(), PRINCIPLE_ROWS)
+
+
+class ThemeMark(db.Model):
+    """A theme put on the general comment of an answer (quote_id empty) or on a marked quote. Section
+    comments carry theirs as CommentTag rows (the same names), so one total covers all three."""
+
+    __tablename__ = "remiss_theme_marks"
+    __table_args__ = (sa.UniqueConstraint("answer_id", "quote_id", "tag"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("remiss_answers.id", ondelete="CASCADE"), index=True)
+    quote_id: Mapped[int | None] = mapped_column(sa.ForeignKey("remiss_key_quotes.id", ondelete="CASCADE"),
+                                                 index=True)
+    tag: Mapped[str] = mapped_column(sa.String(100))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RemissSummary(db.Model):
+    """The drafting group's written summary of one section (section_id set) or of the whole remiss; saved
+    with the same version check as an answer, so two writers never overwrite each other."""
+
+    __tablename__ = "remiss_summaries"
+    __table_args__ = (sa.UniqueConstraint("remiss_id", "section_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remiss_id: Mapped[int] = mapped_column(sa.ForeignKey("remisses.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("remiss_sections.id", ondelete="CASCADE"))
+    # 0 for the overall summary, else the section id: a unique key that NULL would not give.
+    section_key: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    updated_by: Mapped[User | None] = relationship()

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from core.models import Role, utcnow
-from surveys.remiss import answering, managing
+from surveys.remiss import answering, managing, themes
 
 SECTIONS = [("Dialog", "Om dialog."), ("Långsiktighet", "Om långsiktighet."), ("Mångfald", "Om mångfald.")]
 
@@ -13,6 +13,12 @@ SECTIONS = [("Dialog", "Om dialog."), ("Långsiktighet", "Om långsiktighet."), 
 def upload_dir(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "REMISS_UPLOAD_DIR", str(tmp_path / "uploads"))
     return tmp_path / "uploads"
+
+
+@pytest.fixture(autouse=True)
+def principles(app):
+    """The six principles are rows seeded when the table is created; the suite empties tables between tests."""
+    themes.ensure_principles()
 
 
 @pytest.fixture

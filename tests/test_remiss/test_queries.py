@@ -64,7 +64,8 @@ def test_bounded_queries(client, auth, skrivare, make_remiss, db, path):
         assert html.count('class="card remiss-comment"') == 33
         assert "Citat 129" in html
     assert many == few, f"{path}: {few} queries for 3 answers but {many} for 33"
-    assert few <= 12
+    # 13 on the per-section view since it shows the section's written summary beside the comments (issue 12).
+    assert few <= (13 if path.endswith("avsnitt/2") else 12)
 
 
 def test_section_comments_service_is_four_queries(make_remiss, db):

@@ -3,4 +3,13 @@ from flask import Blueprint
 
 bp = Blueprint("remiss", __name__, url_prefix="/remisser")
 
-from surveys.remiss.views import answering, compilation, drafts, managing, registering, review  # noqa: E402, F401  (registers the routes)
+from surveys.remiss.views import (  # noqa: E402, F401  (registers the routes)
+    answering,
+    compilation,
+    drafts,
+    managing,
+    registering,
+    review,
+    summaries,
+    themes,
+)

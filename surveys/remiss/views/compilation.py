@@ -1,12 +1,13 @@
 """The compilation (remissammanställning) and its exports for the drafting group, and the public page of
 published answers."""
-from flask import render_template
+from flask import Response, render_template
 from flask_login import current_user, login_required
 
 from core.exports import csv_response
-from surveys.remiss import access, compilation
-from surveys.remiss.forms import HandlingForm
-from surveys.remiss.models import RemissStatus
+from surveys.remiss import access, compilation, summaries, themes
+from surveys.remiss.compilation_docx import DOCX_MIMETYPE, build_docx
+from surveys.remiss.forms import HandlingForm, SummaryForm, TagForm
+from surveys.remiss.models import HANDLINGS, POSITIONS, RemissStatus
 from surveys.remiss.views import bp
 from surveys.remiss.views.common import render_markdown
 from surveys.remiss.xlsx import xlsx_response
@@ -16,8 +17,15 @@ from surveys.remiss.xlsx import xlsx_response
 @login_required
 def compilation_page(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    return render_template("surveys/remiss/compilation.html", remiss=remiss, data=compilation.compilation(remiss),
-                           handling_form=HandlingForm, render_markdown=render_markdown)
+    data = compilation.compilation(remiss)
+    saved = summaries.all_summaries(remiss, written_only=False)
+    summary = saved.get(None) or summaries.unsaved(remiss)
+    return render_template("surveys/remiss/compilation.html", remiss=remiss, data=data,
+                           handling_form=HandlingForm, render_markdown=render_markdown,
+                           quote_marks=themes.quote_marks(remiss), tag_form=TagForm,
+                           tag_options=themes.theme_options(remiss), summary=summary,
+                           summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version),
+                           section_summaries={k: v for k, v in saved.items() if v.text.strip()})
 
 
 def _filename(remiss, ext):
@@ -30,6 +38,14 @@ def _filename(remiss, ext):
 def export_xlsx(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     return xlsx_response(_filename(remiss, "xlsx"), compilation.export_sheets(remiss))
+
+
+@bp.route("/<int:remiss_id>/sammanstallning.docx")
+@login_required
+def export_docx(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    return Response(build_docx(remiss), mimetype=DOCX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(remiss, "docx")}"'})
 
 
 @bp.route("/<int:remiss_id>/sammanstallning.csv")
@@ -56,3 +72,12 @@ def public_csv(remiss_id):
     remiss = access.get_public_remiss_or_404(remiss_id)
     header, rows = compilation.csv_rows(remiss, public_only=True)
     return csv_response(f"remissvar-{remiss.id}.csv", header, rows)
+
+
+@bp.route("/<int:remiss_id>/vi-gjorde")
+def outcome(remiss_id):
+    """Vi frågade – ni svarade – vi gjorde: the public account of a compiled remiss."""
+    remiss = access.get_compiled_remiss_or_404(remiss_id)
+    return render_template("surveys/remiss/outcome.html", remiss=remiss, data=compilation.outcome(remiss),
+                           main_themes=themes.main_themes(remiss), summary=summaries.get_summary(remiss),
+                           positions=POSITIONS, handlings=HANDLINGS, render_markdown=render_markdown)

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.models import LEGAL_FORMS, SUB_REGIONS
-from surveys.remiss import access, charts, review
-from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
-from surveys.remiss.models import POSITIONS, PRINCIPLES
+from surveys.remiss import access, charts, review, summaries, themes
+from surveys.remiss.forms import HandlingForm, QuoteForm, SummaryForm, TagForm
+from surveys.remiss.models import POSITIONS
 from surveys.remiss.views import bp
 from surveys.remiss.views.common import render_markdown, run_and_redirect
 
@@ -36,14 +36,16 @@ def section_view(remiss_id, number):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     section = access.get_section_by_number_or_404(remiss, number)
     comments = review.section_comments(remiss, section)
-    tag_options = sorted(set(PRINCIPLES) | set(review.remiss_tags(remiss)), key=str.lower)
+    tag_options = themes.theme_options(remiss)
+    summary = summaries.get_summary(remiss, section)
     numbers = [s.number for s in remiss.sections]
     i = numbers.index(number)
     return render_template("surveys/remiss/section_view.html", remiss=remiss, section=section, comments=comments,
                            tag_options=tag_options, render_markdown=render_markdown, positions=POSITIONS,
                            prev_number=numbers[i - 1] if i > 0 else None,
                            next_number=numbers[i + 1] if i + 1 < len(numbers) else None,
-                           tag_form=TagForm, quote_form=QuoteForm)
+                           tag_form=TagForm, quote_form=QuoteForm, summary=summary,
+                           summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version))
 
 
 @bp.route("/<int:remiss_id>/oversikt/sok")
@@ -66,8 +68,11 @@ def answer_detail(remiss_id, answer_id):
     submission = next((s for s in answer.submissions if s.number == number), None)
     if submission is None:
         abort(404)
+    is_drafter = remiss.is_drafter(current_user)
     return render_template("surveys/remiss/answer_detail.html", remiss=remiss, answer=answer,
-                           submission=submission, positions=POSITIONS, is_drafter=remiss.is_drafter(current_user))
+                           submission=submission, positions=POSITIONS, is_drafter=is_drafter,
+                           general_marks=themes.general_marks(answer) if is_drafter else [],
+                           tag_options=themes.theme_options(remiss) if is_drafter else [], tag_form=TagForm)
 
 
 @bp.route("/<int:remiss_id>/inkomna/<int:answer_id>/personuppgifter", methods=["POST"])
