@@ -3,6 +3,7 @@ standing groups and the action plan."""
 from flask_babel import lazy_gettext as _l
 
 from core.agreements import models  # noqa: F401  (the schema and migrations see the tables)
+from core.agreements.cli import cli
 from core.agreements.demo import seed_demo, seed_evidence
 from core.agreements.merging import merge_organisations
 from core.agreements.panels import meeting_group_panel
@@ -12,6 +13,8 @@ from core.registry import add_demo_seeder, add_nav_item, add_organisation_merge_
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.config.setdefault("AGREEMENT_REMINDER_DAYS", (30, 7))
+    app.cli.add_command(cli)
     add_nav_item(app, "agreements.index", _l("Överenskommelser"), roles=None, order=60)
     # After the areas' organisations and meetings (dialog 20, remiss 30, barometer 40).
     add_demo_seeder(app, seed_demo, order=60)
