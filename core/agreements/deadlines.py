@@ -1,6 +1,6 @@
 """Deadlines computed from the agreement and its groups (never typed), and the daily reminder mail about them."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app

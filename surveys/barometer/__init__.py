@@ -4,10 +4,18 @@ import os
 from flask_babel import lazy_gettext as _l
 
 from core.models import Role
-from core.registry import add_choice_source, add_demo_seeder, add_home_section, add_nav_item, add_panel
+from core.registry import (
+    add_choice_source,
+    add_demo_seeder,
+    add_home_section,
+    add_nav_item,
+    add_panel,
+    add_report_section,
+)
 from surveys.barometer import api, live, models, views  # noqa: F401 - models: schema and migrations
 from surveys.barometer.demo import seed_demo
 from surveys.barometer.evidence import barometer_evidence
+from surveys.barometer.reporting import report_section
 from surveys.barometer.views.sessions import manage_meeting_panel, public_meeting_panel
 
 # Limits and live settings an operator may need to raise for a large venue (all phones behind one
@@ -37,3 +45,4 @@ def init_app(app):
     add_panel(app, "meeting.public", public_meeting_panel, order=40)
     add_panel(app, "meeting.manage", manage_meeting_panel, order=40)
     add_choice_source(app, "evidence:barometer", barometer_evidence)  # the agreements' action plan
+    add_report_section(app, report_section, order=50)  # the agreements' yearly report

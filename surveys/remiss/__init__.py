@@ -11,6 +11,7 @@ from core.registry import (
     add_home_section,
     add_nav_item,
     add_organisation_merge_hook,
+    add_report_section,
 )
 from core.timeutil import utc_to_local_naive
 from surveys.remiss import (
@@ -21,6 +22,7 @@ from surveys.remiss import (
 )
 from surveys.remiss.demo import seed_demo
 from surveys.remiss.evidence import remiss_evidence
+from surveys.remiss.reporting import report_section
 from surveys.remiss.views import bp
 
 
@@ -67,3 +69,4 @@ def init_app(app):
     app.cli.add_command(remiss_reminders)
     add_organisation_merge_hook(app, managing.merge_organisations)
     add_choice_source(app, "evidence:remiss", remiss_evidence)  # the agreements' action plan
+    add_report_section(app, report_section, order=40)  # the agreements' yearly report
