@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.agreements import models  # noqa: F401  (the schema and migrations see the tables)
 from core.agreements.cli import cli
-from core.agreements.demo import seed_demo, seed_evidence
+from core.agreements.demo import seed_demo, seed_evidence, seed_report
 from core.agreements.merging import merge_organisations
 from core.agreements.panels import meeting_group_panel
 from core.agreements.views import bp
@@ -19,5 +19,6 @@ def init_app(app):
     # After the areas' organisations and meetings (dialog 20, remiss 30, barometer 40).
     add_demo_seeder(app, seed_demo, order=60)
     add_demo_seeder(app, seed_evidence, order=90)
+    add_demo_seeder(app, seed_report, order=95)
     add_panel(app, "meeting.public", meeting_group_panel, order=20)
     add_organisation_merge_hook(app, merge_organisations)

@@ -13,7 +13,7 @@ from core.registry import (
     add_report_section,
 )
 from surveys.barometer import api, live, models, views  # noqa: F401 - models: schema and migrations
-from surveys.barometer.demo import seed_demo
+from surveys.barometer.demo import seed_demo, seed_report_demo
 from surveys.barometer.evidence import barometer_evidence
 from surveys.barometer.reporting import report_section
 from surveys.barometer.views.sessions import manage_meeting_panel, public_meeting_panel
@@ -42,6 +42,8 @@ def init_app(app):
     add_nav_item(app, "barometer.index", _l("Barometrar"), roles=(Role.MODERATOR,), order=40)
     add_home_section(app, "surveys/barometer/_home.html", order=40)
     add_demo_seeder(app, seed_demo, order=40)
+    # Before the agreements' evidence (90): ended rounds to count.
+    add_demo_seeder(app, seed_report_demo, order=45)
     add_panel(app, "meeting.public", public_meeting_panel, order=40)
     add_panel(app, "meeting.manage", manage_meeting_panel, order=40)
     add_choice_source(app, "evidence:barometer", barometer_evidence)  # the agreements' action plan

@@ -20,7 +20,7 @@ from surveys.remiss import (
     managing,
     models,  # noqa: F401  (the schema and migrations see the tables)
 )
-from surveys.remiss.demo import seed_demo
+from surveys.remiss.demo import seed_demo, seed_report_demo
 from surveys.remiss.evidence import remiss_evidence
 from surveys.remiss.reporting import report_section
 from surveys.remiss.views import bp
@@ -63,6 +63,8 @@ def init_app(app):
     add_nav_item(app, "remiss.index", _l("Remisser"), roles=(), order=30)
     add_home_section(app, "surveys/remiss/_home.html", order=30)
     add_demo_seeder(app, seed_demo, order=30)
+    # Before the agreements' evidence (90): a published remiss to count.
+    add_demo_seeder(app, seed_report_demo, order=35)
     app.add_template_global(open_remisses_for_user, "remiss_home_items")
     app.add_template_global(published_remiss_count, "remiss_published_count")
     app.add_template_filter(_input_datetime, "remiss_input")
