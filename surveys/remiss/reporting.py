@@ -58,7 +58,7 @@ def report_section(agreement, year):
                                 [_("Sista svarsdag"), _("Remiss"), _("Inbjudna"), _("Svar från inbjudna"),
                                  _("Svar från andra"), _("Svarsfrekvens")], rows))
     section.charts.append((_("Svarsfrekvens bland inbjudna per remiss %(year)s, procent", year=year),
-                           figure_json(bar_chart([r[1] for r in rows], rates))))
+                           figure_json(bar_chart([r[1] for r in rows], rates).update_xaxes(range=[0, 100]))))
     handled = handling_counts([r.id for r in remisses])
     if handled:
         handling_rows = [[str(label), handled.get(key, 0)] for key, label in HANDLINGS.items()]
