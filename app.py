@@ -9,7 +9,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from core.config import ConfigError, check_production, load_config
+    from core.config import ConfigError, check_production, load_config, trusted_hosts
     from core.database import engine_options
 
     app.config.update(load_config(app.instance_path))
@@ -20,6 +20,7 @@ def create_app(config=None):
     except ConfigError as exc:
         # One line on the console instead of a traceback: the operator has one thing to fix.
         raise SystemExit(f"Samråd will not start: {exc}") from None
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if app.config.get("TRUSTED_PROXIES"):
         # Behind nginx or Caddy: the visitor's address (rate limits), https and host come from the proxy's
@@ -57,6 +58,7 @@ def create_app(config=None):
             return None
         return user
 
+    from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.organisations.views import bp as organisations_bp
     from core.templating import init_app as init_templating
@@ -65,6 +67,7 @@ def create_app(config=None):
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(organisations_bp)
     init_nav(app)
 

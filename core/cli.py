@@ -7,6 +7,8 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from core import backup
+from core.audit import record
 from core.auth.services import create_api_token, get_user_by_email, normalise_email, revoke_api_token
 from core.demo import DEMO_PASSWORD, seed_core
 from core.extensions import db
@@ -15,8 +17,9 @@ from core.models import ApiToken, Role, User
 ROOT = Path(__file__).resolve().parent.parent
 # Each area keeps its own catalogue, so work on one never conflicts with another.
 CATALOGUES = {
-    "core": ["app.py", "core/*.py", "core/auth", "templates/base.html", "templates/_macros", "templates/errors",
-             "templates/core/*.html", "templates/core/auth", "templates/core/email"],
+    "core": ["app.py", "core/*.py", "core/auth", "core/audit", "templates/base.html", "templates/_macros",
+             "templates/errors", "templates/core/*.html", "templates/core/auth", "templates/core/audit",
+             "templates/core/email"],
     "core/organisations": ["core/organisations", "templates/core/organisations"],
     "core/agreements": ["core/agreements", "templates/core/agreements"],
     "dialog": ["dialog", "templates/dialog"],
@@ -39,6 +42,8 @@ def init_app(app):
     app.cli.add_command(revoke_token)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translations)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-admin")
@@ -56,8 +61,12 @@ def create_admin(email, name, password):
     if user is None:
         user = User(email=email, name=name)
         db.session.add(user)
+    roles_before = user.roles if user.id else set()
     user.set_password(password)
     user.set_roles(user.roles | {Role.ADMIN})
+    if roles_before != user.roles:
+        record("user.roles_changed", target=user, actor=None, roles_before=roles_before, roles=user.roles,
+               via="create-admin")
     db.session.commit()
     click.echo(f"Administratören {email} är klar.")
 
@@ -86,6 +95,32 @@ def revoke_token(prefix):
     for row in rows:
         revoke_api_token(row)
     click.echo(f"Återkallade {len(rows)} nyckel/nycklar.")
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup_command(directory):
+    """Säkerhetskopiera databasen och uppladdade filer till DIRECTORY (ny eller tom mapp), även medan appen körs."""
+    try:
+        manifest = backup.backup(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    size = sum(f["size"] for f in manifest["files"])
+    click.echo(f"Säkerhetskopian är klar i {directory}: {len(manifest['files'])} filer, {size / 1e6:.1f} MB "
+               f"(databas: {manifest['database']['kind']}, revision {manifest['alembic_revision'] or 'okänd'}).")
+
+
+@click.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Ersätt det som redan finns i databasen och i filmapparna.")
+def restore_command(directory, force):
+    """Återställ en säkerhetskopia från DIRECTORY till den här instansen (som ska vara tom, annars --force)."""
+    try:
+        manifest = backup.restore(directory, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Återställt från {directory} (gjord {manifest['created_at']}, version {manifest['app_version']}, "
+               f"revision {manifest['alembic_revision'] or 'okänd'}).")
 
 
 @click.command("seed-demo")

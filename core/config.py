@@ -1,5 +1,8 @@
 """Configuration read from the environment, with safe defaults for a newcomer's laptop."""
 import os
+from urllib.parse import urlsplit
+
+import redis
 
 INSECURE_DEV_KEY = "dev-only-insecure-key-change-me"
 
@@ -35,6 +38,13 @@ def load_config(instance_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # With Redis down, the decorated limits count in memory instead of answering 500 (issue 10).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A bounded, short-timeout pool: thousands of requests in flight under gevent wait briefly for a
+        # connection instead of each opening one ("Too many connections"); a dead Redis fails fast.
+        "RATELIMIT_STORAGE_OPTIONS": {"connection_pool": redis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=32, timeout=1, socket_connect_timeout=1, socket_timeout=1)}
+        if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
@@ -44,8 +54,11 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
-        # The site's public address (https://samrad.example.se): CLI commands that mail links outside a request.
+        # The site's public address (https://samrad.example.se): every link in a mail starts with it, never with
+        # the Host header of the request that caused the mail. Required in production.
         "BASE_URL": (env.get("BASE_URL") or "").strip().rstrip("/") or None,
+        # Host names requests may name; others get 400. Unset: derived from BASE_URL (see trusted_hosts).
+        "TRUSTED_HOSTS": [h.strip() for h in (env.get("TRUSTED_HOSTS") or "").split(",") if h.strip()] or None,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
@@ -62,8 +75,9 @@ def load_config(instance_path):
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session; expiry is handled by the session
+        # Failed logins for one address from one source before that source waits LOGIN_THROTTLE_MINUTES.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES") or 5),
-        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES") or 15),
+        "LOGIN_THROTTLE_MINUTES": int(env.get("LOGIN_THROTTLE_MINUTES") or 15),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute",
         "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT") or "5 per minute",
         # How many proxies (nginx, Caddy) stand in front and set X-Forwarded-For/-Proto/-Host; 0 = none.
@@ -73,8 +87,32 @@ def load_config(instance_path):
     }
 
 
+DEV_BASE_URL = "http://127.0.0.1:5000"
+DEV_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def base_url(config):
+    """The public address links start with: BASE_URL, or the local development server when it is unset."""
+    return config.get("BASE_URL") or DEV_BASE_URL
+
+
+def trusted_hosts(config):
+    """Host names a request may name: TRUSTED_HOSTS if set, else BASE_URL's host (plus localhost in development).
+
+    A request for any other host is refused (Flask's TRUSTED_HOSTS), so nothing can be built from a forged Host.
+    """
+    if config.get("TRUSTED_HOSTS"):
+        return list(config["TRUSTED_HOSTS"])
+    hosts = []
+    if config.get("BASE_URL"):
+        hosts.append(urlsplit(config["BASE_URL"]).hostname)
+    if config.get("SAMRAD_ENV") != "production":
+        hosts += [h for h in DEV_HOSTS if h not in hosts]
+    return hosts
+
+
 def check_production(config):
-    """Refuse to run in production with the development key."""
+    """Refuse to run in production with the development key or without the public address."""
     if config.get("SAMRAD_ENV") != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -82,4 +120,10 @@ def check_production(config):
         raise ConfigError(
             "SAMRAD_ENV=production needs SECRET_KEY set to a random string of at least 32 characters "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    url = config.get("BASE_URL") or ""
+    if not url.startswith(("https://", "http://")) or not urlsplit(url).hostname:
+        raise ConfigError(
+            "SAMRAD_ENV=production needs BASE_URL set to the site's public address, for example "
+            "BASE_URL=https://samrad.example.se: every link in a mail starts with it."
         )

@@ -1,9 +1,10 @@
 """Error pages in the layout, in the user's language; JSON for the API. One table drives them all."""
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from core.extensions import db
 
@@ -128,6 +129,11 @@ def init_app(app):
 
     for status in ERRORS:  # 500 also catches any exception no view handled
         app.register_error_handler(status, http_error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either; a plain refusal.
+        return Response("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(DomainError)
     def domain_error(exc):

@@ -2,8 +2,11 @@
 import logging
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
+
+from core.config import base_url
 
 log = logging.getLogger("samrad.mail")
 
@@ -47,3 +50,17 @@ def send_mail(to, subject, body, attachments=()):
             smtp.login(current_app.config["MAIL_USERNAME"], current_app.config["MAIL_PASSWORD"])
         smtp.send_message(msg)
     return msg
+
+
+def external_url(endpoint, **values):
+    """An absolute link for a mail: always from BASE_URL, never from the Host header of the current request.
+
+    Works outside a request (CLI commands) too; a path in BASE_URL (https://example.org/samrad) is kept.
+    """
+    parts = urlsplit(base_url(current_app.config))
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    values = dict(values)
+    current_app.inject_url_defaults(endpoint, values)
+    anchor = values.pop("_anchor", None)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(anchor)}" if anchor else url

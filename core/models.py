@@ -103,8 +103,6 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(5))
     # Rotated on password change and on logout-everywhere: old session cookies stop working.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -226,3 +224,56 @@ class ApiToken(db.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one typed address from one source address.
+
+    Keyed by the address typed (hashed: typos and strangers' addresses are not kept), whether or not it has an
+    account, so known and unknown addresses behave alike. Only that source waits; the owner elsewhere does not.
+    """
+
+    __tablename__ = "login_throttles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None]
+    # When the account's owner was last told of it (one mail per throttle window).
+    notified_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("email_hash", "source"),)
+
+
+class AuditEvent(db.Model):
+    """One line of the audit trail (core.audit.record). Append-only: the ORM refuses to change or delete it.
+
+    Holds ids only, never the personal data they point at, so erasing a person leaves the trail intact and
+    clean. actor_id is a plain number (no foreign key): deleting an account must not rewrite history.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    target_type: Mapped[str | None] = mapped_column(sa.String(60))
+    target_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class AuditTrailError(RuntimeError):
+    """Someone tried to change or delete a line of the audit trail."""
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _audit_rows_are_append_only(mapper, connection, target):
+    raise AuditTrailError("audit_events is append-only")
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _no_bulk_changes_to_the_audit_trail(state):
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise AuditTrailError("audit_events is append-only")

@@ -10,8 +10,9 @@ from core.errors import DomainError
 
 
 def upload_dir(config_key, area):
-    """The folder for one area's uploads: app.config[config_key], else <instance>/uploads/<area>."""
-    path = current_app.config.get(config_key) or os.path.join(current_app.instance_path, "uploads", area)
+    """The folder for one area's uploads: app.config[config_key], else <UPLOAD_ROOT or instance/uploads>/<area>."""
+    root = current_app.config.get("UPLOAD_ROOT") or os.path.join(current_app.instance_path, "uploads")
+    path = current_app.config.get(config_key) or os.path.join(root, area)
     os.makedirs(path, exist_ok=True)
     return path
 

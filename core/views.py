@@ -58,6 +58,7 @@ def init_nav(app):
     add_nav_item(app, "organisations.index", _l("Organisationer"),
                  roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
     add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
+    add_nav_item(app, "audit.index", _l("Logg"), roles=(Role.ADMIN,), order=95)
     # Administrators see on the home page when organisations suggested by others wait for review.
     app.add_template_global(count_to_review, "organisations_to_review")
     add_home_section(app, "core/organisations/_home.html", order=10)

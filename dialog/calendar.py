@@ -1,10 +1,11 @@
 """iCalendar (RFC 5545) files for one meeting and a feed of upcoming meetings, written with `icalendar`."""
 from datetime import UTC
 
-from flask import request, url_for
+from flask import request
 from icalendar import Calendar, Event, vCalAddress, vText
 from icalendar.parser import Contentline
 
+from core.mail import external_url
 from core.models import utcnow
 
 PRODID = "-//Samråd//Dialogmöten//SV"
@@ -34,7 +35,7 @@ def _host():
 
 def meeting_event(meeting, now=None):
     now = now or utcnow()
-    url = url_for("dialog.meeting", meeting_id=meeting.id, _external=True)
+    url = external_url("dialog.meeting", meeting_id=meeting.id)
     location = ", ".join(p for p in (meeting.place, meeting.online_url) if p)
     description = meeting.description or ""
     if meeting.online_url:

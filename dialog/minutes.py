@@ -1,10 +1,11 @@
 """Minutes per agenda item, decisions, follow-up tasks, approval by the signers and revisions."""
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from core import signing
+from core.audit import record
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import utcnow
 from dialog.models import (
     Decision,
@@ -152,6 +153,8 @@ def approve(signer, user=None, now=None):
     roles = {s.role for s in meeting.signers}
     if {MinutesSigner.SEKRETERARE, MinutesSigner.JUSTERARE} <= roles and all(s.approved_at for s in meeting.signers):
         meeting.minutes_approved_at = now
+    record("minutes.approved", target=meeting, actor=user, signer_id=signer.id, role=signer.role,
+           final=meeting.minutes_approved_at is not None)
     db.session.commit()
     return meeting.minutes_approved_at is not None
 
@@ -188,7 +191,7 @@ def make_approval_token(signer):
 
 
 def approval_url(signer):
-    return url_for("dialog.approve_minutes", token=make_approval_token(signer), _external=True)
+    return external_url("dialog.approve_minutes", token=make_approval_token(signer))
 
 
 def signer_from_token(token):

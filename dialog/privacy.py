@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from core.audit import record
 from core.extensions import db
 from core.models import utcnow
 from dialog.models import Meeting, MinutesSigner, Registration
@@ -27,6 +28,7 @@ def anonymise(registration):
 def erase_registration(registration):
     _free_place(registration)
     anonymise(registration)
+    record("gdpr.erased", target=registration)
     db.session.commit()
 
 
@@ -41,6 +43,7 @@ def erase_person(email):
         anonymise(row)
     db.session.execute(sa.update(MinutesSigner).where(sa.func.lower(MinutesSigner.email) == email)
                        .values(email=None))
+    record("gdpr.erased", registrations=len(rows))
     db.session.commit()
     return len(rows)
 
@@ -65,5 +68,6 @@ def anonymise_older_than(days, now=None):
     ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
     db.session.execute(sa.update(MinutesSigner).where(MinutesSigner.meeting_id.in_(ended),
                                                       MinutesSigner.email.is_not(None)).values(email=None))
+    record("gdpr.anonymised", registrations=len(rows), older_than_days=days)
     db.session.commit()
     return len(rows)

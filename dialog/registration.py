@@ -2,12 +2,12 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import Organisation, utcnow
 from dialog.calendar import calendar_bytes, meeting_ics
 from dialog.models import Meeting, MeetingStateError, Registration, RegistrationStatus
@@ -53,7 +53,7 @@ def registration_from_token(token):
 
 
 def personal_url(registration):
-    return url_for("dialog.my_registration", token=make_link_token(registration), _external=True)
+    return external_url("dialog.my_registration", token=make_link_token(registration))
 
 
 # --- organisation ---------------------------------------------------------------------
@@ -219,7 +219,7 @@ def send_confirmation(registration):
                else _("Bekräftelse på anmälan: %(title)s", title=meeting.title))
     body = render_template("dialog/email/confirmation.txt", registration=registration, meeting=meeting,
                            waiting=waiting, link=personal_url(registration),
-                           meeting_url=url_for("dialog.meeting", meeting_id=meeting.id, _external=True))
+                           meeting_url=external_url("dialog.meeting", meeting_id=meeting.id))
     attachments = [] if waiting else [("mote.ics", "text/calendar", _ics(meeting))]
     send_mail(registration.email, subject, body, attachments=attachments)
 

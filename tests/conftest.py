@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app import create_app
+from core import ratelimit
 from core.config import normalise_database_url
 from core.extensions import db as _db
 from core.extensions import limiter
@@ -54,12 +55,17 @@ def _app(database_url):
         "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,
+        # Mailed links start with BASE_URL; the test client's host is localhost, so links can be followed.
+        "BASE_URL": "http://localhost",
         # Limits stay on, as in production, but high: a test that checks a limit lowers its own.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "RESET_RATE_LIMIT": "1000 per minute",
         "WTF_CSRF_ENABLED": True,
+        # The live barometer's watcher thread reads with a connection of its own; tests that roll back one
+        # shared connection call its tick() themselves (browser tests turn it on).
+        "LIVE_WATCHER": False,
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -137,6 +143,9 @@ def app(_app, request):
         _db.session.rollback()
         _db.session.remove()
     limiter.reset()
+    ratelimit.reset()
+    # The live barometer's shared phone states are per session id, and ids restart with each test.
+    _app.extensions["barometer_broadcast"].reset()
     ctx.pop()
     if truncate:
         with _app.app_context():

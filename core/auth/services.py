@@ -1,15 +1,17 @@
-"""Account rules: authentication with lockout, invitations, password reset links, user admin."""
+"""Account rules: authentication with throttling, invitations, password reset links, user admin."""
 import secrets
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, session, url_for
+from flask import render_template, session
 from flask_babel import gettext as _
 from flask_login import login_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.audit import record
+from core.auth import throttle
 from core.errors import DomainError
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import ApiToken, Membership, User, utcnow
 from core.signing import fingerprint, sign, unsign
 
@@ -19,6 +21,11 @@ class AuthError(DomainError):
 
     code = "login_refused"
     status = 401
+
+
+# A scrypt hash of a random password, checked when the address has no account, so both answers take as long
+# (before: 0.24 s with an account, 0.006 s without, which told who has one).
+DUMMY_PASSWORD_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 def start_session(user, remember=False):
@@ -38,39 +45,37 @@ def get_user_by_email(email):
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email, password):
+def _throttled(minutes):
+    return AuthError(_("För många misslyckade inloggningar från din adress. Försök igen om %(minutes)s minuter.",
+                       minutes=minutes), code="login_throttled", status=429)
+
+
+def authenticate(email, password, source=None):
     """Return the user for a correct email and password; raise AuthError otherwise.
 
-    Failed attempts are counted per account; after LOGIN_MAX_FAILURES the account is
-    locked for LOGIN_LOCK_MINUTES, and the user is told so on screen.
+    Failures are counted per typed address and source address (core.auth.throttle): after LOGIN_MAX_FAILURES
+    that source waits LOGIN_THROTTLE_MINUTES, while the owner elsewhere logs in as usual. An address with an
+    account and one without get the same words, status and (through the dummy hash) time.
     """
-    user = get_user_by_email(email)
+    email = normalise_email(email)
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(
-            _("För många misslyckade inloggningar. Kontot är låst i %(minutes)s minuter till.", minutes=minutes)
-        )
-    if user is None or not user.check_password(password):
-        if user is not None:
-            user.failed_logins += 1
-            limit = current_app.config["LOGIN_MAX_FAILURES"]
-            if user.failed_logins >= limit:
-                user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
-                db.session.commit()
-                raise AuthError(
-                    _(
-                        "För många misslyckade inloggningar. Kontot är låst i %(minutes)s minuter.",
-                        minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-                    )
-                )
-            db.session.commit()
+    waiting = throttle.minutes_left(email, source, now)
+    if waiting:
+        raise _throttled(waiting)
+    user = get_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(DUMMY_PASSWORD_HASH, password or "")
+        correct = False
+    else:
+        correct = user.check_password(password)
+    if not correct:
+        minutes = throttle.record_failure(email, source, user, now)
+        if minutes:
+            raise _throttled(minutes)
         raise AuthError(_("Fel e-postadress eller lösenord."))
     if not user.is_active:
         raise AuthError(_("Kontot är avstängt. Kontakta en administratör."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(email, source)
     user.last_login_at = now
     db.session.commit()
     return user
@@ -104,7 +109,7 @@ def send_password_reset(email):
     if user is None or not user.is_active:
         return False
     token = make_link_token(user, "reset")
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     send_mail(
         user.email,
         _("Återställ ditt lösenord i Samråd"),
@@ -121,6 +126,7 @@ def invite_user(email, name, roles, organisation_ids=(), invited_by=None):
     for org_id in organisation_ids:
         user.memberships.append(Membership(organisation_id=org_id, can_sign=True))
     db.session.add(user)
+    record("user.invited", target=user, roles=user.roles, organisation_ids=organisation_ids)
     db.session.commit()
     send_invitation(user, invited_by)
     return user
@@ -128,7 +134,7 @@ def invite_user(email, name, roles, organisation_ids=(), invited_by=None):
 
 def send_invitation(user, invited_by=None):
     token = make_link_token(user, "invite")
-    link = url_for("auth.accept_invite", token=token, _external=True)
+    link = external_url("auth.accept_invite", token=token)
     send_mail(
         user.email,
         _("Du är inbjuden till Samråd"),
@@ -137,6 +143,7 @@ def send_invitation(user, invited_by=None):
 
 
 def update_user(user, name, roles, organisation_ids, active):
+    before = (user.roles, user.organisation_ids, user.active)
     user.name = (name or "").strip()
     user.set_roles(roles)
     wanted = set(organisation_ids)
@@ -146,16 +153,22 @@ def update_user(user, name, roles, organisation_ids, active):
     if user.active and not active:
         user.session_token = secrets.token_hex(16)  # ends every session of a blocked user
     user.active = active
+    if before != (user.roles, user.organisation_ids, user.active):
+        record("user.roles_changed", target=user, roles_before=before[0], roles=user.roles,
+               organisation_ids_before=before[1], organisation_ids=user.organisation_ids,
+               active_before=before[2], active=user.active)
     db.session.commit()
 
 
 def create_api_token(user, name=""):
     row, raw = ApiToken.issue(user, name)
     db.session.add(row)
+    record("api_token.created", target=row, user_id=user.id)
     db.session.commit()
     return row, raw
 
 
 def revoke_api_token(token):
     token.revoked_at = utcnow()
+    record("api_token.revoked", target=token, user_id=token.user_id)
     db.session.commit()

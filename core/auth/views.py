@@ -49,18 +49,16 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_url or url_for("core.home"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, source=request.remote_addr)
         except services.AuthError as exc:
-            error = str(exc)
+            error, status = str(exc), exc.status
         else:
             services.start_session(user, remember=form.remember.data)
             return redirect(next_url or url_for("core.home"))
-    return render_template("core/auth/login.html", form=form, error=error, next_url=next_url), (
-        401 if error else 200
-    )
+    return render_template("core/auth/login.html", form=form, error=error, next_url=next_url), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -140,8 +138,6 @@ def _set_password_page(token, purpose, max_age, template):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        user.failed_logins = 0
-        user.locked_until = None
         db.session.commit()
         services.start_session(user)
         flash(_("Ditt lösenord är sparat. Välkommen!"), "success")

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.audit import record
 from core.errors import DomainError
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Membership, Organisation, utcnow
@@ -370,7 +371,7 @@ def merge_organisations(keep, drop):
                 db.session.add(Membership(user_id=m.user_id, organisation_id=keep.id, can_sign=m.can_sign))
             drop.memberships.remove(m)
         drop_notes = (drop.notes or "").strip()
-        drop_name = drop.name
+        drop_name, drop_id = drop.name, drop.id
         drop_number = drop.org_number
         db.session.delete(drop)
         # The duplicate's number must be gone from the table before keep may take it (unique).
@@ -381,6 +382,7 @@ def merge_organisations(keep, drop):
             heading = f"[{drop_name}{', ' + drop_number if drop_number else ''}]"
             keep.notes = "\n\n".join(p for p in ((keep.notes or "").strip(), f"{heading}\n{drop_notes}") if p)
         keep.updated_at = utcnow()
+        record("organisation.merged", target=keep, merged_id=drop_id, moved_members=len(plan.move_members))
         db.session.commit()
     except Exception:
         db.session.rollback()

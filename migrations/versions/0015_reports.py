@@ -1,7 +1,7 @@
 """agreements: reminders sent for deadlines, and the yearly report with its texts per section
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 01:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -15,9 +15,6 @@
   var state = null;
   var pending = null; // {statementId, value}: sent but not yet acknowledged
   var retryTimer = null;
-  var source = null;
-  var pollTimer = null;
-  var sseRetryTimer = null;
   var views = ["join", "wait", "statement", "ended"];
 
   function $(id) { return document.getElementById(id); }
@@ -214,57 +211,36 @@
     }, function () {
       if (pending !== mine) return;
       setStatus(t.retrying);
-      retryTimer = setTimeout(function () { send(attempt + 1); }, Math.min(1000 * (attempt + 1), 5000));
+      // Spread out: after a server restart a whole hall retries, not all in the same instant.
+      var delay = Math.min(1000 * (attempt + 1), 5000) * (0.75 + Math.random() * 0.5);
+      retryTimer = setTimeout(function () { send(attempt + 1); }, delay);
     });
   }
 
-  // --- following the moderator ---------------------------------------------------------------
+  // --- following the moderator (live-stream.js: stream, or polling with ETag while it is down) ----
+  var follower = null;
+
   function refresh() {
-    return fetch(app.dataset.stateUrl, { headers: headers(), cache: "no-store" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (s) { render(s); return s; });
-  }
-
-  function startPolling() {
-    if (pollTimer) return;
-    setConnection(t.polling);
-    pollTimer = setInterval(function () {
-      refresh().then(function () { setConnection(t.polling); }, function () { setConnection(t.offline); });
-    }, 1000);
-  }
-
-  function stopPolling() {
-    clearInterval(pollTimer);
-    pollTimer = null;
-    setConnection("");
-  }
-
-  function startStream() {
-    if (!window.EventSource) { startPolling(); return; }
-    if (source) source.close();
-    source = new EventSource(app.dataset.eventsUrl);
-    source.addEventListener("state", function (e) { render(JSON.parse(e.data)); });
-    source.onopen = function () { stopPolling(); };
-    source.onerror = function () {
-      // While the browser reconnects (or if the server refused the stream), poll instead.
-      startPolling();
-      if (source.readyState === EventSource.CLOSED) {
-        clearTimeout(sseRetryTimer);
-        sseRetryTimer = setTimeout(startStream, 20000);
-      }
-    };
+    if (follower) return follower.refresh();
+    return Promise.resolve(null);
   }
 
   function stopLive() {
-    if (source) source.close();
-    source = null;
-    stopPolling();
-    clearTimeout(sseRetryTimer);
+    if (follower) follower.stop();
   }
 
   function start() {
-    refresh().catch(function () { setConnection(t.offline); });
-    startStream();
+    follower = window.SamradLive.follow({
+      eventsUrl: app.dataset.eventsUrl,
+      pollUrl: app.dataset.stateUrl,
+      headers: function () { return token ? { "Authorization": "Bearer " + token } : {}; },
+      on: { state: render },
+      onPoll: render,
+      onMode: function (mode) {
+        setConnection(mode === "polling" ? t.polling : mode === "offline" ? t.offline : "");
+      }
+    });
+    follower.refresh().catch(function () { setConnection(t.offline); });
   }
 
   if (token) {
@@ -274,8 +250,8 @@
   } else {
     join({}).then(start, function () { show("join"); });
   }
-  // A phone that slept may have missed events: look again when it wakes.
+  // A phone that slept may have missed events (live-stream.js looks again) or an answer: resend it.
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && token) { refresh().catch(function () {}); if (pending) send(0); }
+    if (!document.hidden && token && pending) send(0);
   });
 })();

@@ -9,8 +9,6 @@
   var initial = JSON.parse(document.getElementById("live-initial").textContent);
   var chart = document.getElementById("live-chart");
   var state = null;
-  var source = null;
-  var pollTimer = null;
 
   function field(name) { return root.querySelectorAll('[data-field="' + name + '"]'); }
   function setText(name, text) { field(name).forEach(function (el) { el.textContent = text; }); }
@@ -69,35 +67,15 @@
     return small;
   }
 
-  // --- live updates: SSE, polling while it is down ----------------------------------------------
-  function poll() {
-    return fetch(root.dataset.pollUrl, { headers: { "Accept": "application/json" }, cache: "no-store" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (d) { renderState(d.state); renderCounts(d.counts); });
-  }
-
-  function startPolling() {
-    if (pollTimer) return;
-    setText("connection", t.offline);
-    pollTimer = setInterval(function () { poll().catch(function () {}); }, 1000);
-  }
-
-  function stopPolling() {
-    clearInterval(pollTimer);
-    pollTimer = null;
-    setText("connection", "");
-  }
-
+  // --- live updates: live-stream.js (SSE, polling while it is down) ------------------------------
   function startStream() {
-    if (!window.EventSource) { startPolling(); return; }
-    source = new EventSource(root.dataset.eventsUrl);
-    source.addEventListener("state", function (e) { renderState(JSON.parse(e.data)); });
-    source.addEventListener("counts", function (e) { renderCounts(JSON.parse(e.data)); });
-    source.onopen = stopPolling;
-    source.onerror = function () {
-      startPolling();
-      if (source.readyState === EventSource.CLOSED) setTimeout(startStream, 5000);
-    };
+    window.SamradLive.follow({
+      eventsUrl: root.dataset.eventsUrl,
+      pollUrl: root.dataset.pollUrl,
+      on: { state: renderState, counts: renderCounts },
+      onPoll: function (d) { renderState(d.state); renderCounts(d.counts); },
+      onMode: function (mode) { setText("connection", mode === "live" || mode === "stopped" ? "" : t.offline); }
+    });
   }
 
   // --- moderator actions -----------------------------------------------------------------------

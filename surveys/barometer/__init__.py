@@ -12,7 +12,7 @@ from core.registry import (
     add_panel,
     add_report_section,
 )
-from surveys.barometer import api, live, models, views  # noqa: F401 - models: schema and migrations
+from surveys.barometer import api, broadcast, live, models, views  # noqa: F401 - models: schema and migrations
 from surveys.barometer.demo import seed_demo, seed_report_demo
 from surveys.barometer.evidence import barometer_evidence
 from surveys.barometer.reporting import report_section
@@ -21,13 +21,20 @@ from surveys.barometer.views.sessions import manage_meeting_panel, public_meetin
 # Limits and live settings an operator may need to raise for a large venue (all phones behind one
 # address); read from the environment once, overridable in app.config like any other key.
 LIVE_DEFAULTS = {
+    # Per participant token, counted in each process (core/ratelimit.py).
     "LIVE_ANSWER_LIMIT": "30 per 10 seconds",
-    "LIVE_JOIN_LIMIT": "300 per minute",
     "LIVE_READ_LIMIT": "120 per minute",
-    "LIVE_STREAM_LIMIT": "600 per minute",
-    "LIVE_MAX_STREAMS": "24",  # per process; keep it well below gunicorn's --threads
+    # Per address, in each process: a ceiling a venue of 10,000 phones behind one address stays under.
+    "LIVE_JOIN_LIMIT": "20000 per 5 minutes",
+    # Per address, in each process: codes that lead nowhere (guessing).
+    "LIVE_CODE_MISS_LIMIT": "300 per minute",
+    "LIVE_MAX_PARTICIPANTS": "20000",  # per session: what bounds a join flood
+    "LIVE_MAX_STREAMS": "20000",  # per process, under gevent; thread-pool servers refuse streams (phones poll)
     "LIVE_STREAM_SECONDS": "300",
     "LIVE_RECOUNT_SECONDS": "0.25",
+    "LIVE_WATCH_SECONDS": "0.25",  # how often each process reads the followed sessions' version
+    "LIVE_RESULTS_SECONDS": "2",  # how often shown results are re-read for the phones
+    "LIVE_PRESENTER_IDLE_SECONDS": "1",
 }
 
 
@@ -36,6 +43,7 @@ def init_app(app):
         app.config.setdefault(key, os.environ.get(key, default))
     app.url_map.converters["joincode"] = views.JoinCodeConverter
     live.init_app(app)
+    broadcast.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.live_bp)
     app.register_blueprint(api.bp)

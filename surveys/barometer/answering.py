@@ -4,7 +4,9 @@ submit_answer is the hot path of a conference (hundreds of phones within seconds
 that holds the whole rule of a valid answer (see ANSWER_UPSERT and LiveSession.accepts_answer)."""
 import secrets
 import threading
+import time
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +16,7 @@ from core.models import hash_token, utcnow
 from surveys.barometer import live
 from surveys.barometer.access import forget_session_cache, participant_of_session, signed_token
 from surveys.barometer.models import LiveError, LiveSession, Participant, SessionState, Statement
+from surveys.barometer.results import participant_count
 
 
 def clean_background(barometer, answers):
@@ -31,9 +34,13 @@ def clean_background(barometer, answers):
 
 
 def join(session, background=None):
-    """Create an anonymous participant; returns (participant, raw token). The token is shown once."""
+    """Create an anonymous participant; returns (participant, raw token). The token is shown once.
+
+    A session takes at most LIVE_MAX_PARTICIPANTS: a venue's phones share one address, so this cap,
+    not a per-address limit, is what keeps a join flood from growing a session without bound."""
     if session.ended:
         raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
+    check_room(session)
     participant = Participant(session_id=session.id, token_hash=secrets.token_hex(32),
                               background=clean_background(session.barometer, background))
     db.session.add(participant)
@@ -42,6 +49,34 @@ def join(session, background=None):
     participant.token_hash = hash_token(raw)
     db.session.commit()
     return participant, raw
+
+
+def join_by_id(session_id, background=None):
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        forget_session_cache()
+        raise LiveError(404, "unknown_code", _("Sessionen finns inte längre."))
+    return join(session, background)
+
+
+_full_until: dict[int, float] = {}
+FULL_CACHE_SECONDS = 5
+
+
+def check_room(session):
+    """LiveError 409 when the session has its LIVE_MAX_PARTICIPANTS. A full session is remembered in this
+    process for a few seconds, so a flood of joins to it costs no count each. Joins in flight at the same
+    moment may pass the cap by that many; the cap bounds growth, it is not an exact seat count."""
+    cap = int(current_app.config.get("LIVE_MAX_PARTICIPANTS", 20000))
+    full = _full_until.get(session.id, 0) > time.monotonic() or participant_count(session) >= cap
+    if full:
+        _full_until[session.id] = time.monotonic() + FULL_CACHE_SECONDS
+        raise LiveError(409, "session_full", _("Sessionen är full (högst %(cap)d deltagare). Fråga moderatorn.",
+                                               cap=cap))
+
+
+def forget_full_sessions():
+    _full_until.clear()
 
 
 # --- the answer hot path ---------------------------------------------------------

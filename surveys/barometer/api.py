@@ -1,21 +1,30 @@
-"""The participants' JSON API under /api/v1/live/…: state, joining, answering, results, events."""
-from flask import Blueprint, current_app, request
+"""The participants' JSON API under /api/v1/live/…: state, joining, answering, results, events.
+
+The phones' paths (state, join, answer, events) are limited by core.ratelimit's per-process counters,
+not Flask-Limiter's decorators: at venue scale one Redis round trip per request was the bottleneck, and
+Redis being down must not stop a room from answering. A whole venue shares one address, so nothing
+on these paths limits an address except failed code lookups (guessing) and a generous join ceiling;
+a session is protected by its participant cap instead (answering.join). See README, "What protects what".
+"""
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from core import ratelimit
 from core.access import api_user, bearer_token
 from core.errors import json_error
-from core.extensions import csrf, db, limiter
+from core.extensions import csrf, limiter
 from core.models import hash_token
 from surveys.barometer import answering, results, sessions, streams
 from surveys.barometer.access import (
     can_see_results,
     get_session_by_code_or_404,
     normalise_code,
-    participant_id_in,
+    participant_for_token,
+    session_id_for_code,
 )
-from surveys.barometer.models import LiveError, LiveSession
+from surveys.barometer.broadcast import broadcaster
+from surveys.barometer.models import LiveError, SessionState
 from surveys.barometer.openapi import document
 
 bp = Blueprint("barometer_api", __name__, url_prefix="/api/v1")
@@ -40,24 +49,82 @@ def live_error(exc):
     return exc.to_json()
 
 
+def _rate_limited():
+    return LiveError(429, "rate_limited", _("För många försök på kort tid. Vänta en stund och försök igen."))
+
+
+def _unknown(code):
+    return LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code[:12]))
+
+
+def _session_id_or_404(code):
+    """The session id for a code, from the per-process cache; a miss counts against the caller's
+    address (LIVE_CODE_MISS_LIMIT), so codes cannot be found by trying them all."""
+    address = "ip:" + (get_remote_address() or "")
+    if not ratelimit.allowed("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", address):
+        raise _rate_limited()
+    normal = normalise_code(code)
+    try:
+        if normal is None:
+            raise _unknown(code)
+        return session_id_for_code(normal)
+    except LiveError:
+        ratelimit.hit("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", address)
+        raise _unknown(code) from None
+
+
+def _participant_id(session_id):
+    """The caller's participant id if it sent a valid token of this session; else None."""
+    token = bearer_token()
+    if not token:
+        return None
+    try:
+        participant_id, token_session = participant_for_token(token)
+    except LiveError:
+        return None
+    return participant_id if token_session == session_id else None
+
+
 @bp.get("/live/<code>")
-@limiter.limit(_limit("LIVE_READ_LIMIT", "120 per minute"), key_func=token_or_ip)
+@limiter.exempt  # a phone's poll: limited per token in this process, see the module's docstring
 def state(code):
-    session = get_session_by_code_or_404(code)
-    return sessions.session_state(session, participant_id=participant_id_in(session, bearer_token()))
+    if not ratelimit.hit("LIVE_READ_LIMIT", "120 per minute", "live-read", token_or_ip()):
+        raise _rate_limited()
+    board = broadcaster().board(_session_id_or_404(code))
+    _seq, _event, body, etag, shared = board.current
+    if not body:
+        raise _unknown(code)
+    participant_id = _participant_id(board.session_id)
+    # The ETag covers what every phone shares; a phone keeps its own answer, so a 304 loses nothing.
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    elif participant_id is None:
+        response = Response(body, mimetype="application/json")
+    else:
+        statement = shared.get("statement")
+        mine = sessions.my_answer(participant_id, statement["id"]) if statement else None
+        response = current_app.json.response(dict(shared, my_answer=mine))
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.post("/live/<code>/join")
-@limiter.limit(_limit("LIVE_JOIN_LIMIT", "300 per minute"), key_func=get_remote_address)
+@limiter.exempt
 def join(code):
-    session = get_session_by_code_or_404(code)
+    if not ratelimit.hit("LIVE_JOIN_LIMIT", "20000 per 5 minutes", "live-join", "ip:" + (get_remote_address() or "")):
+        raise _rate_limited()
+    session_id = _session_id_or_404(code)
+    board = broadcaster().board(session_id)
+    if board.current[4].get("state") == SessionState.ENDED:
+        raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
     body = request.get_json(silent=True)
     if body is None and request.content_length:
         raise LiveError(400, "bad_json", _("Skicka JSON, till exempel {\"background\": {}}."))
     body = body or {}
     if not isinstance(body, dict) or not isinstance(body.get("background", {}), dict | None):
         raise LiveError(400, "bad_background", _("Bakgrundssvaren ska vara ett objekt: {\"fråge-id\": \"värde\"}."))
-    _participant, token = answering.join(session, body.get("background"))
+    _participant, token = answering.join_by_id(session_id, body.get("background"))
     return {"participant_token": token}, 201
 
 
@@ -93,18 +160,15 @@ def results_json(code):
 
 
 @bp.get("/live/<code>/events")
-@limiter.limit(_limit("LIVE_STREAM_LIMIT", "600 per minute"), key_func=get_remote_address)
+@limiter.exempt  # every phone of a venue reconnects from one address: no per-address limit here
 def events(code):
-    session = get_session_by_code_or_404(code)
+    board = broadcaster().board(_session_id_or_404(code))
+    if not board.current[2]:
+        raise _unknown(code)
     if not streams.try_acquire_phone_stream():
         body, status = json_error(503, "busy", _("Servern har många öppna anslutningar. Sidan frågar i stället."))
         return body, status, {"Retry-After": "20"}
-    session_id = session.id
-
-    def load():
-        return sessions.session_state(db.session.get(LiveSession, session_id))
-
-    return streams.phone_stream(session_id, load)
+    return streams.phone_stream(board)
 
 
 @bp.get("/openapi.json")

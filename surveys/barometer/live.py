@@ -4,8 +4,10 @@ Two backends with one interface: in-process (one server process, the default) an
 (`REDIS_URL` set), so that several gunicorn workers or hosts share one live state.
 
 Events are tiny dicts: {"session": id, "kind": "state"} after a moderator action, and
-{"session": id, "kind": "answers"} when answers arrived. The streams read the truth from the
-database themselves, so a lost or coalesced event can only delay a screen, never make it wrong.
+{"session": id, "kind": "answers"} when answers arrived. Screens read the truth from the database
+(the phones through broadcast.py, once per process and change), so a lost or coalesced event can
+only delay a screen, never make it wrong; broadcast.py also watches the sessions' `version` column,
+so a change reaches every process even without Redis, or while Redis is down.
 
 Answer events are coalesced: the answer request only adds the session id to a set, and a
 background thread publishes one "answers" event per session every ANSWER_FLUSH_SECONDS. At a
@@ -17,6 +19,9 @@ import os
 import queue
 import threading
 import time
+
+import redis
+from flask import current_app
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +69,7 @@ class _Hub:
     def __init__(self):
         self.lock = threading.Lock()
         self.subscribers = {}
+        self.listeners = []  # callables given every event of every session (broadcast.py)
 
     def subscribe(self, session_id, kinds=("state", "answers")):
         sub = Subscription(self, session_id, frozenset(kinds))
@@ -80,6 +86,11 @@ class _Hub:
                     del self.subscribers[sub.session_id]
 
     def dispatch(self, event):
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:  # noqa: BLE001 - one broken listener must not starve the streams
+                log.exception("live channel: a listener failed")
         with self.lock:
             subs = list(self.subscribers.get(event.get("session"), ()))
         for sub in subs:
@@ -147,6 +158,13 @@ class LiveChannel:
     def subscribe(self, session_id, kinds=("state", "answers")):
         return self.hub.subscribe(session_id, kinds)
 
+    def add_listener(self, callback):
+        """callback(event) for every event of every session, in whichever thread receives it."""
+        self.hub.listeners.append(callback)
+
+    def listen(self):
+        """Make sure this process receives the events (with Redis: its one subscription runs)."""
+
     def stream_count(self):
         return self.hub.stream_count()
 
@@ -158,8 +176,6 @@ class RedisLiveChannel(LiveChannel):
 
     def __init__(self, url):
         super().__init__()
-        import redis
-
         self.url = url
         self.redis = redis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=30)
         self._listener_pid = None
@@ -172,6 +188,9 @@ class RedisLiveChannel(LiveChannel):
     def subscribe(self, session_id, kinds=("state", "answers")):
         self._ensure_listener()
         return super().subscribe(session_id, kinds)
+
+    def listen(self):
+        self._ensure_listener()
 
     def _ensure_listener(self):
         if self._listener_pid == os.getpid():
@@ -186,8 +205,6 @@ class RedisLiveChannel(LiveChannel):
         self._ready.wait(2)
 
     def _listen_forever(self):
-        import redis
-
         while True:
             pubsub = None
             try:
@@ -221,8 +238,6 @@ def create_channel(redis_url=None):
 
 def channel():
     """The current app's live channel."""
-    from flask import current_app
-
     return current_app.extensions["barometer_live"]
 
 

@@ -35,8 +35,9 @@ def document(server_url=""):
                     "parameters": [CODE],
                     "security": [{}, {"participantToken": []}],
                     "responses": {
-                        "200": {"description": "Läget", "content": {"application/json": {
+                        "200": {"description": "Läget, med en svag ETag", "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/State"}}}},
+                        "304": {"description": "Oförändrat sedan If-None-Match (my_answer ingår inte i ETag)"},
                         "404": _error("Okänd kod"),
                         "429": TOO_MANY,
                     },
@@ -59,7 +60,7 @@ def document(server_url=""):
                                        "properties": {"participant_token": {"type": "string"}}}}}},
                         "400": _error("Okänt bakgrundssvar eller fel JSON"),
                         "404": _error("Okänd kod"),
-                        "409": _error("Sessionen är avslutad"),
+                        "409": _error("Sessionen är avslutad eller full"),
                         "429": TOO_MANY,
                     },
                 }
@@ -111,7 +112,7 @@ def document(server_url=""):
                         "200": {"description": "text/event-stream med händelsen `state` (samma innehåll som GET)",
                                 "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                         "404": _error("Okänd kod"),
-                        "503": _error("För många öppna strömmar; fråga GET-adressen i stället"),
+                        "503": _error("Servern tar inte emot fler strömmar; fråga GET-adressen i stället"),
                     },
                 }
             },

@@ -142,7 +142,12 @@ def session_state(session, participant_id=None, include_results=None):
     if show and statement is not None:
         state["results"] = Tally.of(statement, count_answers(session.id, statement.id)).as_json()
     if participant_id is not None and statement is not None:
-        row = db.session.execute(sa.select(Answer.value).where(
-            Answer.participant_id == participant_id, Answer.statement_id == statement.id)).first()
-        state["my_answer"] = {"answered": row is not None, "value": row[0] if row else None}
+        state["my_answer"] = my_answer(participant_id, statement.id)
     return state
+
+
+def my_answer(participant_id, statement_id):
+    """{"answered": bool, "value": int | None}: a participant's stored answer to one statement."""
+    row = db.session.execute(sa.select(Answer.value).where(
+        Answer.participant_id == participant_id, Answer.statement_id == statement_id)).first()
+    return {"answered": row is not None, "value": row[0] if row else None}

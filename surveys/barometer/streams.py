@@ -1,16 +1,20 @@
-"""Server-Sent Events for phones and the presenter, fed by the live channel.
+"""Server-Sent Events for phones and the presenter.
 
-Each open stream holds one worker thread (gunicorn's gthread worker), so phone streams are capped
-per process (LIVE_MAX_STREAMS) and last at most LIVE_STREAM_SECONDS before the browser reconnects
-by itself; a phone refused a stream polls the JSON API instead. The presenter's stream is never
-refused. Streams read the truth from the database on every event and release their connection
-in between, so they hold no transaction open.
+A phone stream costs no thread and no database read: under gunicorn's gevent worker it is a
+greenlet, and it only copies the bytes its session's Board (broadcast.py) serialised once for every
+phone of this process. Where a stream would hold a thread of a fixed pool (gunicorn's gthread or
+sync workers), streams are refused and the pages poll instead, because a few dozen streams would
+otherwise take every thread and the whole site would stop answering (issue 10). Streams last about
+LIVE_STREAM_SECONDS (spread out, so phones do not all reconnect at once) and the browser reconnects
+by itself.
 """
 import json
+import random
 import threading
 import time
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, current_app, request, stream_with_context
+from gevent import monkey
 
 from core.extensions import db
 from surveys.barometer import live
@@ -24,8 +28,8 @@ def _event(name, data):
     return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'), default=str)}\n\n"
 
 
-def sse_response(generator):
-    response = Response(stream_with_context(generator), mimetype="text/event-stream")
+def sse_response(body):
+    response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
     return response
@@ -35,10 +39,23 @@ def _config(key, default):
     return float(current_app.config.get(key, default))
 
 
+def streams_are_cheap(environ=None):
+    """True where an open stream does not hold one thread of a fixed pool.
+
+    gevent (gunicorn -k gevent: every request a greenlet) and Werkzeug's threaded development server
+    (a new thread per request) qualify; gunicorn's gthread and sync workers do not."""
+    if monkey.is_module_patched("socket") or current_app.testing:  # the test client: one request at a time
+        return True
+    environ = environ if environ is not None else request.environ
+    return environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug") and bool(environ.get("wsgi.multithread"))
+
+
 def try_acquire_phone_stream():
     global _open_phone_streams
+    if not streams_are_cheap():
+        return False
     with _open_lock:
-        if _open_phone_streams >= int(current_app.config.get("LIVE_MAX_STREAMS", 24)):
+        if _open_phone_streams >= int(current_app.config.get("LIVE_MAX_STREAMS", 20000)):
             return False
         _open_phone_streams += 1
         return True
@@ -50,36 +67,35 @@ def release_phone_stream():
         _open_phone_streams = max(0, _open_phone_streams - 1)
 
 
-def phone_stream(session_id, load_state):
-    """State events for a participant's phone. load_state() → dict read fresh from the database."""
-    lifetime = _config("LIVE_STREAM_SECONDS", 300)
+def open_phone_streams():
+    return _open_phone_streams
+
+
+def _lifetime():
+    # Spread over ±20 %, so that thousands of phones that connected together do not all reconnect together.
+    return _config("LIVE_STREAM_SECONDS", 300) * random.uniform(0.8, 1.2)
+
+
+def phone_stream(board):
+    """State events for participants' phones: the board's bytes, the same object for every phone."""
+    lifetime = _lifetime()
+    retry_ms = random.randint(1000, 3000)  # the browser's reconnect delay, spread out too
 
     def generate():
-        sub = live.channel().subscribe(session_id, kinds=("state",))
+        board.attach()
         try:
-            yield "retry: 1000\n\n"
-            state = load_state()
-            db.session.remove()
-            yield _event("state", state)
+            yield f"retry: {retry_ms}\n\n".encode()
+            seq, event = board.current[:2]
+            yield event
             deadline = time.monotonic() + lifetime
-            while time.monotonic() < deadline:
-                # While results are shown, late answers still move them: refresh every 2 s.
-                timeout = 2 if state.get("results_shown") else KEEPALIVE_SECONDS
-                event = sub.get(timeout)
-                if event is None and not state.get("results_shown"):
-                    yield ": keepalive\n\n"
-                    continue
-                sub.drain()
-                fresh = load_state()
-                db.session.remove()
-                if fresh != state:
-                    state = fresh
-                    yield _event("state", state)
-                elif event is None:
-                    yield ": keepalive\n\n"
+            while (left := deadline - time.monotonic()) > 0:
+                if board.wait(seq, min(KEEPALIVE_SECONDS, left)):
+                    seq, event = board.current[:2]
+                    yield event
+                else:
+                    yield b": keepalive\n\n"
         finally:
-            sub.close()
-            db.session.remove()
+            board.detach()
 
     response = sse_response(generate())
     # Runs even when the client leaves before the generator started.
@@ -89,43 +105,51 @@ def phone_stream(session_id, load_state):
 
 def presenter_stream(session_id, load_state, load_counts):
     """State and exact counts for the presenter: recounted from the database at most every
-    LIVE_RECOUNT_SECONDS while answers arrive, so the numbers are final shortly after the last one."""
+    LIVE_RECOUNT_SECONDS while answers arrive, so the numbers are final shortly after the last one.
+    With no event it still looks every LIVE_PRESENTER_IDLE_SECONDS: without Redis, a moderator action
+    or answers handled by another worker send this process no event. One presenter, a few reads a second."""
     debounce = _config("LIVE_RECOUNT_SECONDS", 0.25)
-    lifetime = _config("LIVE_STREAM_SECONDS", 300)
+    idle = _config("LIVE_PRESENTER_IDLE_SECONDS", 1.0)
+    lifetime = _lifetime()
 
     def generate():
         sub = live.channel().subscribe(session_id, kinds=("state", "answers"))
         try:
             yield "retry: 1000\n\n"
-            yield _event("state", load_state())
+            state = load_state()
+            yield _event("state", state)
             counts = load_counts()
             db.session.remove()
             yield _event("counts", counts)
-            last_count = time.monotonic()
+            last_count = last_sent = time.monotonic()
             dirty = False
             deadline = last_count + lifetime
             while time.monotonic() < deadline:
                 now = time.monotonic()
-                timeout = max(0.0, last_count + debounce - now) if dirty else KEEPALIVE_SECONDS
+                timeout = max(0.0, last_count + debounce - now) if dirty else idle
                 event = sub.get(timeout)
                 events = ([event] if event else []) + sub.drain()
-                if any(e.get("kind") == "state" for e in events):
-                    yield _event("state", load_state())
-                    dirty = True
-                if any(e.get("kind") == "answers" for e in events):
+                look = not events and not dirty
+                if look or any(e.get("kind") == "state" for e in events):
+                    fresh = load_state()
+                    if fresh != state:
+                        state, last_sent = fresh, time.monotonic()
+                        yield _event("state", state)
+                if look or events:
                     dirty = True
                 if dirty and time.monotonic() - last_count >= debounce:
                     fresh = load_counts()
                     last_count = time.monotonic()
                     dirty = False
                     if fresh != counts:
-                        counts = fresh
+                        counts, last_sent = fresh, time.monotonic()
                         yield _event("counts", counts)
-                    db.session.remove()
-                elif not events and not dirty:
+                db.session.remove()
+                if time.monotonic() - last_sent > KEEPALIVE_SECONDS:
+                    last_sent = time.monotonic()
                     yield ": keepalive\n\n"
         finally:
             sub.close()
             db.session.remove()
 
-    return sse_response(generate())
+    return sse_response(stream_with_context(generate()))

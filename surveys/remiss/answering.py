@@ -1,10 +1,10 @@
 """Writing and submitting a remissvar: autosaved drafts with a version check, ready marks, receipts."""
 import sqlalchemy as sa
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import utcnow
 from core.timeutil import utc_to_local
 from surveys.remiss import access, managing
@@ -316,8 +316,8 @@ def submit(answer, user, base_version=None):
 
 def send_receipt(submission, user):
     answer = submission.answer
-    link = url_for("remiss.receipt", remiss_id=answer.remiss_id, organisation_id=answer.organisation_id,
-                   number=submission.number, _external=True)
+    link = external_url("remiss.receipt", remiss_id=answer.remiss_id, organisation_id=answer.organisation_id,
+                        number=submission.number)
     text = render_template("surveys/remiss/email/receipt.txt", submission=submission, answer=answer,
                            remiss=answer.remiss, link=link, submitted_at=utc_to_local(submission.submitted_at))
     send_mail(user.email, _("Kvitto: remissvar på %(title)s", title=answer.remiss.title), text)

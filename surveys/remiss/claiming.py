@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core.audit import record
 from core.extensions import db
 from core.models import Membership, Organisation, Role, User, utcnow
 from core.organisations.services import (
@@ -95,6 +96,7 @@ def _join(user, organisation):
     """The user answers for the organisation from now on, and may sign its answers (it is the first member)."""
     if organisation.id not in user.organisation_ids:
         db.session.add(Membership(user=user, organisation=organisation, can_sign=True))
+        record("organisation.claimed", target=organisation, actor=user, user_id=user.id)
     if not user.roles:
         user.set_roles([Role.RESPONDENT])
 

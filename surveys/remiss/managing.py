@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
+from core.audit import record
 from core.config import ConfigError
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import external_url, send_mail
 from core.models import Organisation, Role, User, UserRole, hash_token, utcnow
 from core.organisations.services import OrganisationError, normalise_email
 from core.timeutil import utc_to_local
@@ -211,12 +212,14 @@ def publish(remiss):
     if remiss.status == RemissStatus.DRAFT:
         raise RemissError(_("Ett utkast kan inte publiceras."))
     remiss.published_at = remiss.published_at or utcnow()
+    record("remiss.published", target=remiss)
     db.session.commit()
 
 
 def unpublish(remiss):
     remiss.published_at = None
     remiss.publish_at_deadline = False
+    record("remiss.unpublished", target=remiss)
     db.session.commit()
 
 
@@ -245,7 +248,7 @@ def _new_token(body):
 
 
 def _external(endpoint, **values):
-    return url_for(endpoint, _external=True, **values)
+    return external_url(endpoint, **values)
 
 
 def mail_address(body):

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, selectinload
 
+from core.audit import record
 from core.extensions import db
 from core.models import Organisation
 from surveys.remiss.models import (
@@ -186,6 +187,7 @@ def set_handling(quote, handling, reason):
         raise RemissError(_("Skriv en motivering när synpunkten inte beaktas fullt ut."))
     quote.handling = handling
     quote.handling_reason = (reason or "").strip()
+    record("remiss.handling_decided", target=quote, handling=handling)
     db.session.commit()
 
 
@@ -196,4 +198,5 @@ def delete_quote(quote):
 
 def review_personal_data(answer):
     answer.personal_data_reviewed = True
+    record("remiss.personal_data_reviewed", target=answer)
     db.session.commit()

@@ -58,9 +58,15 @@ def _server(_app):
 
 
 @pytest.fixture
-def live_server(app, _server):
+def live_server(app, _server, monkeypatch):
     """Base URL of the running app. Browser tests commit for real (the server thread has its own
-    connections), so the app fixture empties every table after them instead of rolling back."""
+    connections), so the app fixture empties every table after them instead of rolling back; so the
+    live barometer's watcher thread may read with its own connections too.
+
+    Mailed links start with BASE_URL: here the live server, so a test can follow them.
+    """
+    monkeypatch.setitem(app.config, "BASE_URL", _server)
+    monkeypatch.setitem(app.config, "LIVE_WATCHER", True)
     return _server
 
 

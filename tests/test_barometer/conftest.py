@@ -2,14 +2,20 @@
 import pytest
 
 from surveys.barometer import access, answering, authoring, sessions
+from surveys.barometer.broadcast import broadcaster
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    # The hot path caches code → session and token → participant per process; ids restart per test.
+def _fresh_caches(app):
+    # The hot path caches code → session, token → participant and full sessions per process, and the
+    # phones' shared state per session; ids restart per test.
     access.forget_session_cache()
+    answering.forget_full_sessions()
+    broadcaster().reset()
     yield
     access.forget_session_cache()
+    answering.forget_full_sessions()
+    broadcaster().reset()
 
 
 @pytest.fixture

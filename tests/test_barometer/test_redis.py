@@ -86,12 +86,12 @@ def two_servers(scratch_database, tmp_path):
             port = free_port()
             log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
             procs.append((subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "-k", "gthread", "--threads", "8", "-w", "1",
+                [str(ROOT / ".venv/bin/gunicorn"), "-k", "gevent", "-w", "1",
                  "--graceful-timeout", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
-            wait_for(base + "/healthz")
+            wait_for(base + "/healthz", timeout=90)  # a gevent worker boots slowly on a loaded machine
         yield bases, session_id
     finally:
         for proc, log in procs:

@@ -257,8 +257,19 @@ def test_home_section_and_nav(client, auth, moderator):
 
 
 def test_guessing_codes_is_rate_limited(app, client, forms, monkeypatch):
-    monkeypatch.setitem(app.config, "LIVE_JOIN_LIMIT", "3 per minute")
-    assert [client.get(f"/QQQQQ{c}").status_code for c in "ABCD"] == [404, 404, 404, 429]
+    monkeypatch.setitem(app.config, "LIVE_CODE_MISS_LIMIT", "3 per minute")
     token = forms.token("/delta")
-    codes = [client.post("/delta", data={"code": f"ZZZZZ{c}", "csrf_token": token}).status_code for c in "ABCD"]
-    assert codes == [404, 404, 404, 429]
+    assert [client.get(f"/QQQQQ{c}").status_code for c in "AB"] == [404, 404]
+    assert client.post("/delta", data={"code": "ZZZZZA", "csrf_token": token}).status_code == 404
+    # Three codes that led nowhere, by either path: this address may not try a fourth, either way.
+    assert client.get("/QQQQQD").status_code == 429
+    assert client.post("/delta", data={"code": "ZZZZZB", "csrf_token": token}).status_code == 429
+    assert client.post("/api/v1/live/ZZZZZC/join", json={}).status_code == 429
+
+
+def test_a_venue_behind_one_address_is_not_limited_by_it(app, client, live_session, monkeypatch):
+    # Only failed lookups count against an address: a thousand phones of one hall all get in.
+    monkeypatch.setitem(app.config, "LIVE_CODE_MISS_LIMIT", "3 per minute")
+    for _ in range(50):
+        assert client.get(f"/{live_session.code}").status_code == 200
+        assert client.get(f"/api/v1/live/{live_session.code}").status_code == 200

@@ -24,6 +24,8 @@ POLICY = {
     "auth.account": LOGGED_IN,
     "auth.users": {ADMIN},
     "auth.invite": {ADMIN},
+    "audit.index": {ADMIN},
+    "audit.export": {ADMIN},
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
     "organisations.create": {ADMIN},
     "organisations.import_upload": {ADMIN},

@@ -20,6 +20,7 @@ def test_production_refuses_default_secret_key(monkeypatch):
 def test_production_runs_with_a_real_secret_key(monkeypatch, database_url):
     monkeypatch.setenv("SAMRAD_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("BASE_URL", "https://samrad.example.se")
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
                       "RATELIMIT_STORAGE_URI": "memory://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -126,7 +127,8 @@ def test_lower_folds_swedish_letters_on_every_database(app, db):
 def test_forwarded_headers_are_trusted_only_behind_a_configured_proxy(database_url, proxies, expected):
     """Rate limits key on the visitor's address and mailed links need https: behind nginx both come from it."""
     app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-                      "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": proxies})
+                      "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": proxies,
+                      "BASE_URL": "https://samrad.example.se"})
 
     @app.route("/where")
     def where():

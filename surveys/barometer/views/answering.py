@@ -1,27 +1,40 @@
 """The participants' phone pages: type a join code (/delta) and the live page (/<code>); they answer
 through the JSON API (api.py)."""
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import ratelimit
 from core.extensions import limiter
 from surveys.barometer.access import get_session_by_code, normalise_code
 from surveys.barometer.forms import JoinCodeForm
 from surveys.barometer.views import live_bp
 
 
-def _join_limit():
-    # Codes must not be guessable by brute force, yet a whole venue may share one address.
-    return current_app.config.get("LIVE_JOIN_LIMIT", "300 per minute")
+# Codes must not be guessable by brute force, yet a whole venue shares one address: only the codes
+# that lead nowhere count against an address (per process, see core/ratelimit.py).
+def _miss_key():
+    return "ip:" + (request.remote_addr or "")
+
+
+def _too_many_misses():
+    return not ratelimit.allowed("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", _miss_key())
+
+
+def _count_miss():
+    ratelimit.hit("LIVE_CODE_MISS_LIMIT", "300 per minute", "live-miss", _miss_key())
 
 
 @live_bp.route("/delta", methods=["GET", "POST"])
-@limiter.limit(_join_limit, methods=["POST"])
+@limiter.exempt
 def join_code():
     form = JoinCodeForm()
+    if request.method == "POST" and _too_many_misses():
+        abort(429)
     if form.validate_on_submit():
         code = normalise_code(form.code.data)
         if get_session_by_code(code) is not None:
             return redirect(url_for("barometer_live.participant", code=code))
+        _count_miss()
         form.code.errors.append(_("Vi hittar ingen session med koden %(code)s. Kontrollera koden på skärmen "
                                   "och försök igen.", code=code))
     status = 404 if form.code.errors and request.method == "POST" else 200
@@ -29,14 +42,18 @@ def join_code():
 
 
 @live_bp.get("/<joincode:code>")
-@limiter.limit(_join_limit)
+@limiter.exempt
 def participant(code):
+    if _too_many_misses():
+        abort(429)
     if code != code.upper():
         if get_session_by_code(code.upper()) is None:
+            _count_miss()
             abort(404)  # not a code, or not a live one: the ordinary "page not found"
         return redirect(url_for("barometer_live.participant", code=code.upper()))
     session = get_session_by_code(code)
     if session is None:
+        _count_miss()
         form = JoinCodeForm(data={"code": code})
         form.code.errors = [_("Vi hittar ingen session med koden %(code)s. Kontrollera koden på skärmen och "
                               "försök igen.", code=code)]

@@ -118,6 +118,9 @@ def presenter(session_id):
 def presenter_events(session_id):
     session = get_session_or_404(session_id, current_user)
     session_id = session.id
+    if not streams.streams_are_cheap():
+        # A stream would hold a thread of a fixed pool: the page polls live.json instead.
+        return json_error(503, "busy", _("Servern tar inte emot strömmar. Sidan frågar i stället."))
 
     def load_state():
         return _presenter_state(db.session.get(LiveSession, session_id))

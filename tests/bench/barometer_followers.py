@@ -1,0 +1,383 @@
+"""Followers benchmark of the live barometer (issue 10): N phones follow one session, the moderator moves on.
+
+Run on demand (not a test):
+
+    .venv/bin/python tests/bench/barometer_followers.py --phones 2000                   # scratch SQLite file
+    .venv/bin/python tests/bench/barometer_followers.py --phones 2000 --db postgres --redis
+    .venv/bin/python tests/bench/barometer_followers.py --phones 10000
+
+It starts the server with the README's production command (gunicorn -k gevent, 2 workers) on a free
+loopback port over a scratch database with the demo session VARM15, raises `ulimit -n`, and drives it
+with one asyncio/aiohttp process on the same machine. Each phone behaves as the phone page does: it
+joins, opens the event stream and, while the server refuses one, polls with If-None-Match every second
+with jitter, retrying the stream later. When every phone has the first state, the moderator logs in,
+opens the real control page and presses "Nästa" (its form, with its CSRF token). Every phone that sees
+the new statement answers it after a human pause (0 to --think seconds), retrying on errors as the page
+does. Meanwhile /healthz and the home page are read every 100 ms. It prints phones, streams/polling,
+new statement seen p50/p99/max after the moderator's press, phones that never saw it, answers/s,
+answer p50/p99, /healthz and home page p50 during, server peak RSS, and checks that the stored answers
+are exactly one per phone. Only 127.0.0.1 is contacted; every phase is bounded in time.
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from barometer_load import HOST, ROOT, free_port, percentile, rss_mb  # noqa: E402
+
+CODE = "VARM15"
+SEEN_TIMEOUT = 20.0
+
+
+def raise_open_files():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for wanted in (1_048_576, 262_144, 65_536, hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, max(wanted, hard)))
+            return wanted
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
+def prepare_database(kind, workdir, name):
+    """A scratch database with the schema and the demo data: (url, session id, [statement ids], cleanup)."""
+    if kind == "sqlite":
+        url, cleanup = f"sqlite:///{workdir}/followers.sqlite3", (lambda: None)
+    else:
+        import psycopg
+
+        admin = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = admin.rsplit("/", 1)[0] + "/" + name
+
+        def cleanup():
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    script = (
+        "from app import create_app\nfrom core.extensions import db\nfrom core.demo import seed_core\n"
+        "from surveys.barometer.demo import seed_demo\napp = create_app()\n"
+        "with app.app_context():\n    db.create_all()\n    seed_core()\n    s = seed_demo()\n"
+        "    print(s.id, *[st.id for st in s.barometer.statements])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
+    if out.returncode != 0:
+        cleanup()
+        raise SystemExit(out.stderr)
+    ids = [int(x) for x in out.stdout.split()[-8:]]
+    return url, ids[0], ids[1:], cleanup
+
+
+def stored_answers(url, statement_id):
+    script = (
+        "import sqlalchemy as sa\nfrom app import create_app\nfrom core.extensions import db\n"
+        "from surveys.barometer.models import Answer\napp = create_app()\n"
+        "with app.app_context():\n"
+        f"    q = sa.select(sa.func.count(), sa.func.count(sa.distinct(Answer.participant_id))).where("
+        f"Answer.statement_id == {statement_id})\n"
+        "    print(*db.session.execute(q).one())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    rows, distinct = map(int, out.stdout.split()[-2:])
+    return rows, distinct
+
+
+class Phone:
+    def __init__(self, index):
+        self.index = index
+        self.token = None
+        self.mode = None  # "stream" | "poll"
+        self.numbers = set()
+        self.seen_at = None
+        self.answer_ms = None
+        self.answer_status = None
+        self.answer_tries = 0
+
+
+async def follow(http, base, phone, run):
+    """As static/js/live-stream.js: stream; while refused, poll with ETag (1 s ± jitter); retry the stream."""
+    etag, next_stream = None, 0.0
+    headers = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+
+    def seen(state):
+        number = (state.get("statement") or {}).get("number")
+        if number is not None and number not in phone.numbers:
+            phone.numbers.add(number)
+            if number == run["target"] and phone.seen_at is None:
+                phone.seen_at = time.monotonic()
+                run["answer_tasks"].append(asyncio.ensure_future(answer(http, base, phone, run, state)))
+
+    while not run["stop"].is_set():
+        if time.monotonic() >= next_stream:
+            try:
+                async with http.get(f"{base}/api/v1/live/{CODE}/events",
+                                    timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as r:
+                    if r.status == 200:
+                        phone.mode = "stream"
+                        async for raw in r.content:
+                            if raw.startswith(b"data: "):
+                                seen(json.loads(raw[6:]))
+                            if run["stop"].is_set():
+                                return
+                        await asyncio.sleep(random.uniform(1, 3))  # the server's retry: field
+                        continue
+                    await r.read()
+                    next_stream = time.monotonic() + random.uniform(15, 25)
+            except (TimeoutError, aiohttp.ClientError):
+                next_stream = time.monotonic() + random.uniform(1, 3)
+        phone.mode = "poll"
+        try:
+            h = dict(headers, **({"If-None-Match": etag} if etag else {}))
+            async with http.get(f"{base}/api/v1/live/{CODE}", headers=h) as r:
+                if r.status == 200:
+                    etag = r.headers.get("ETag")
+                    seen(await r.json())
+                else:
+                    await r.read()
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        await asyncio.sleep(random.uniform(0.75, 1.25))
+
+
+async def answer(http, base, phone, run, state):
+    await asyncio.sleep(random.uniform(0, run["think"]))
+    url = f"{base}/api/v1/live/{CODE}/statements/{state['statement']['id']}/answer"
+    value = random.choice([1, 2, 3, 4, 5, None])
+    for attempt in range(6):
+        phone.answer_tries += 1
+        start = time.monotonic()
+        try:
+            async with http.put(url, json={"value": value}, headers={"Authorization": f"Bearer {phone.token}"}) as r:
+                await r.read()
+                phone.answer_status = r.status
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            phone.answer_status = "network"
+            run.setdefault("answer_exceptions", set()).add(repr(exc)[:120])
+        end = time.monotonic()
+        run["answer_times"].append((start, end))
+        if phone.answer_status == 200:
+            phone.answer_ms = (end - start) * 1000
+            return
+        await asyncio.sleep(min(1 + attempt, 5) * random.uniform(0.75, 1.25))
+
+
+async def sample(http, url, out, stop):
+    while not stop.is_set():
+        start = time.monotonic()
+        try:
+            async with http.get(url) as r:
+                await r.read()
+                if r.status == 200:
+                    out.append((time.monotonic() - start) * 1000)
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        await asyncio.sleep(0.1)
+
+
+async def moderator_next(base, session_id):
+    from core.demo import DEMO_PASSWORD
+
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=60)) as http:
+        page = await (await http.get(f"{base}/login")).text()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        await http.post(f"{base}/login", data={"csrf_token": token, "email": "moderator@samrad.example",
+                                                "password": DEMO_PASSWORD})
+        page = await (await http.get(f"{base}/barometrar/sessioner/{session_id}")).text()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        pressed = time.monotonic()
+        async with http.post(f"{base}/barometrar/sessioner/{session_id}/next", data={"csrf_token": token},
+                             headers={"Accept": "application/json"}) as r:
+            body = await r.json()
+            if r.status != 200:
+                raise SystemExit(f"the moderator's Nästa failed: {r.status} {body}")
+        return pressed, body["statement"]["number"]
+
+
+async def bench(args, base, session_id, server_pid):
+    # Followers cancelled at the end end with errors nobody needs to read.
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+    phones = [Phone(i) for i in range(args.phones)]
+    run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": []}
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
+        # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
+        queue = list(phones)
+        join_errors = {}
+        followers = []
+
+        async def joiner():
+            while queue:
+                phone = queue.pop()
+                for _ in range(5):
+                    try:
+                        async with http.post(f"{base}/api/v1/live/{CODE}/join", json={"background": {}}) as r:
+                            body = await r.json()
+                            if r.status == 201:
+                                phone.token = body["participant_token"]
+                                followers.append(asyncio.ensure_future(follow(http, base, phone, run)))
+                                break
+                            join_errors[r.status] = join_errors.get(r.status, 0) + 1
+                    except (TimeoutError, aiohttp.ClientError) as exc:
+                        join_errors[type(exc).__name__] = join_errors.get(type(exc).__name__, 0) + 1
+                    await asyncio.sleep(1)
+
+        start = time.monotonic()
+        await asyncio.gather(*(joiner() for _ in range(args.join_concurrency)))
+        join_seconds = time.monotonic() - start
+        joined = [p for p in phones if p.token]
+
+        # 2. Wait until every one has the first state.
+        deadline = time.monotonic() + args.connect_seconds
+        while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
+            await asyncio.sleep(0.5)
+        ready = sum(1 in p.numbers for p in joined)
+        await asyncio.sleep(2)  # let the last streams settle
+        streams = sum(p.mode == "stream" for p in joined)
+        print(f"  ({len(joined)} joined in {join_seconds:.0f} s, {ready} following, {streams} streaming)",
+              file=sys.stderr)
+
+        # 3. The moderator presses Nästa; everyone answers; the rest of the site is sampled meanwhile.
+        healthz, home, stop_sampling = [], [], asyncio.Event()
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as side:
+            samplers = [asyncio.ensure_future(sample(side, f"{base}/healthz", healthz, stop_sampling)),
+                        asyncio.ensure_future(sample(side, f"{base}/", home, stop_sampling))]
+            pressed, number = await moderator_next(base, session_id)
+            assert number == run["target"], number
+            deadline = pressed + SEEN_TIMEOUT
+            while time.monotonic() < deadline and not all(p.seen_at for p in joined):
+                await asyncio.sleep(0.2)
+            deadline = time.monotonic() + args.think + 60
+            while time.monotonic() < deadline and not all(t.done() for t in run["answer_tasks"]):
+                await asyncio.sleep(0.2)
+            rss_now, rss_peak = rss_mb(server_pid)
+            stop_sampling.set()
+            await asyncio.gather(*samplers)
+        run["stop"].set()
+        for task in followers + run["answer_tasks"]:
+            task.cancel()
+        await asyncio.gather(*followers, *run["answer_tasks"], return_exceptions=True)
+
+    seen = [(p.seen_at - pressed) * 1000 for p in joined if p.seen_at]
+    answered = [p for p in joined if p.answer_status == 200]
+    answer_ms = [p.answer_ms for p in answered]
+    times = run["answer_times"]
+    span = (max(e for _s, e in times) - min(s for s, _e in times)) if times else 0
+    return {
+        "phones": args.phones, "joined": len(joined), "join_seconds": join_seconds, "join_errors": join_errors,
+        "ready": ready, "streams": streams, "polling": len(joined) - streams,
+        "seen": seen, "never": len(joined) - len(seen),
+        "answered": len(answered), "answer_tries": sum(p.answer_tries for p in joined),
+        "answer_ms": answer_ms, "answers_per_s": len(answered) / span if span else 0,
+        "answer_failed": {str(p.answer_status) for p in joined if p.seen_at and p.answer_status != 200},
+        "answer_exceptions": run.get("answer_exceptions"), "healthz": healthz, "home": home, "rss_now": rss_now, "rss_peak": rss_peak,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phones", type=int, default=2000)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--db-name", default="samrad_bench_followers", help="scratch PostgreSQL database")
+    parser.add_argument("--redis", action="store_true", help="REDIS_URL for the server")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=10.0, help="phones answer within this many seconds")
+    parser.add_argument("--join-concurrency", type=int, default=100)
+    parser.add_argument("--connect-seconds", type=float, default=180)
+    parser.add_argument("--server-log", help="keep gunicorn's log (info level) in this file")
+    args = parser.parse_args()
+
+    nofile = raise_open_files()
+    with tempfile.TemporaryDirectory() as workdir:
+        url, session_id, statements, cleanup = prepare_database(args.db, workdir, args.db_name)
+        port = free_port()
+        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret-key-long-enough-000000000000",
+                   REDIS_URL=args.redis_url if args.redis else "")
+        env.pop("RATELIMIT_STORAGE_URI", None)
+        # The README's production command.
+        command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gevent",
+                   "--worker-connections", "20000", "-b", f"{HOST}:{port}", "--graceful-timeout", "3",
+                   "--log-level", "info" if args.server_log else "warning", "app:create_app()"]
+        log = open(args.server_log or Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://{HOST}:{port}"
+            # Until the workers answer (the master listens before they have loaded the app).
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            report = asyncio.run(bench(args, base, session_id, server.pid))
+        except BaseException:
+            log.flush()
+            print("--- gunicorn log (tail) ---\n" + "".join(open(log.name).readlines()[-40:]), file=sys.stderr)
+            cleanup()
+            raise
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            log.close()
+            errors = [line for line in open(log.name) if "Error" in line or "Traceback" in line]
+        rows, distinct = stored_answers(url, statements[1])
+        cleanup()
+
+    r = report
+    seen, answer_ms = r["seen"], r["answer_ms"]
+    p = (lambda values, q: percentile(values, q) if values else float("nan"))  # noqa: E731
+    print(f"Barometer followers benchmark — {args.db}{' + Redis' if args.redis else ''}, "
+          f"gunicorn -w {args.workers} -k gevent --worker-connections 20000, ulimit -n {nofile}")
+    print(f"  load average         {os.getloadavg()[0]:.2f} (1 min, at the end; the machine is shared)")
+    print(f"  phones               {r['joined']} of {r['phones']} joined in {r['join_seconds']:.1f} s "
+          f"from one address (refusals: {r['join_errors'] or 'none'}); {r['ready']} had the first state")
+    print(f"  streaming / polling  {r['streams']} / {r['polling']}")
+    print(f"  new statement seen   p50 {p(seen, 50):.0f} ms   p99 {p(seen, 99):.0f} ms   "
+          f"max {max(seen) if seen else float('nan'):.0f} ms after the moderator pressed Nästa")
+    print(f"  never saw it         {r['never']} (within {SEEN_TIMEOUT:.0f} s)")
+    print(f"  answers              {r['answered']} stored, {r['answers_per_s']:.0f}/s, p50 {p(answer_ms, 50):.0f} ms   "
+          f"p99 {p(answer_ms, 99):.0f} ms   ({r['answer_tries']} requests; failed: {r['answer_failed'] or 'none'})")
+    if r["answer_exceptions"]:
+        print(f"  answer errors        {sorted(r['answer_exceptions'])[:3]}")
+    print(f"  in the database      {rows} answers from {distinct} participants "
+          f"({'exact' if rows == distinct == r['answered'] else 'MISMATCH'})")
+    print(f"  /healthz during      p50 {p(r['healthz'], 50):.0f} ms   p99 {p(r['healthz'], 99):.0f} ms   "
+          f"({len(r['healthz'])} samples)")
+    print(f"  home page during     p50 {p(r['home'], 50):.0f} ms   p99 {p(r['home'], 99):.0f} ms")
+    print(f"  server RSS           {r['rss_now']:.0f} MB now, {r['rss_peak']:.0f} MB peak (all processes)")
+    print(f"  server log errors    {len(errors)}")
+    ok = (r["never"] == 0 and seen and p(seen, 99) < 1000 and answer_ms and p(answer_ms, 99) < 250
+          and rows == distinct == r["answered"] == r["joined"] and p(r["healthz"], 50) < 100)
+    print(f"  targets (seen p99 < 1 s, none missed, answer p99 < 250 ms, exact, /healthz p50 < 100 ms): "
+          f"{'MET' if ok else 'NOT MET'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Venue scale (issue 10): one phone state per change, ETag polls, the participant cap, cheap refusals,
+rate limits that need no Redis, and streams only where they cost no thread."""
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from core.extensions import db as _db
+from core.extensions import limiter
+from surveys.barometer import answering, results, sessions, streams
+from surveys.barometer.broadcast import broadcaster
+from surveys.barometer.models import LiveSession
+from tests.test_barometer.test_views import read_events
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(_db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(_db.engine, "before_cursor_execute", self)
+
+
+def stream_client(app):
+    return FlaskClient(app, app.response_class, use_cookies=False)
+
+
+def test_many_phone_streams_share_one_state_read_once_per_change(app, db, live_session):
+    code, session_id = live_session.code, live_session.id
+    caster = broadcaster()
+    phones = [stream_client(app).get(f"/api/v1/live/{code}/events", buffered=False) for _ in range(30)]
+    assert {p.status_code for p in phones} == {200}
+    first = [read_events(p, 1)[0] for p in phones]
+    assert {data["statement"]["number"] for _name, data in first} == {1}
+    assert caster.loads == 1  # thirty phones, one read
+
+    sessions.session_action(db.session.get(LiveSession, session_id), "next")
+    with QueryCounter() as queries:
+        caster.tick()  # what the watcher does a few times a second
+        board = caster.boards[session_id]
+        payloads = [next(p.response) for p in phones]
+    assert caster.loads == 2
+    # One version check and one state read for the change; nothing per phone.
+    assert len(queries.statements) < 8
+    assert all(payload is board.current[1] for payload in payloads)  # the very same bytes object
+    assert b'"number":2' in payloads[0]
+    for phone in phones:
+        phone.close()
+    assert board.streams == 0
+
+
+def test_a_change_made_by_another_process_reaches_the_phones_without_any_event(app, db, live_session):
+    """Several workers without Redis: no event reaches this process, the version column does."""
+    board = broadcaster().board(live_session.id)
+    seq = board.seq
+    second = live_session.barometer.statements[1]
+    with _db.engine.begin() as conn:  # as another worker would: a commit, and no publish here
+        conn.execute(sa.update(LiveSession).where(LiveSession.id == live_session.id)
+                     .values(current_statement_id=second.id, version=LiveSession.version + 1))
+    assert not board.stale
+    broadcaster().tick()
+    assert board.seq == seq + 1 and board.current[4]["statement"]["id"] == second.id
+
+
+def test_shown_results_are_reread_when_answers_arrive(app, db, live_session, join, monkeypatch):
+    sessions.session_action(live_session, "show")
+    board = broadcaster().board(live_session.id)
+    assert board.current[4]["results"]["total"] == 0
+    answering.submit_answer(live_session.code, live_session.current_statement_id, join(), 5)
+    broadcaster().on_event({"session": live_session.id, "kind": "answers"})  # what the flusher sends
+    assert board.current[4]["results"]["total"] == 1
+    # Answers given through another worker send no event: the watcher re-reads shown results anyway.
+    answering.submit_answer(live_session.code, live_session.current_statement_id, join(), 1)
+    board.loaded_at -= 60
+    broadcaster().tick()
+    assert board.current[4]["results"]["total"] == 2
+
+
+def test_poll_answers_304_while_nothing_changed(app, client, db, live_session, join):
+    token = join()
+    url = f"/api/v1/live/{live_session.code}"
+    first = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    assert first.get_json()["my_answer"] == {"answered": False, "value": None}
+    with QueryCounter() as queries:
+        again = client.get(url, headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag and not again.data
+    assert queries.statements == []  # a 304 reads nothing from the database
+    sessions.session_action(db.session.get(LiveSession, live_session.id), "close")
+    changed = client.get(url, headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.get_json()["statement_open"] is False
+
+
+def test_a_session_takes_at_most_its_participant_cap(app, api, live_session, monkeypatch):
+    monkeypatch.setitem(app.config, "LIVE_MAX_PARTICIPANTS", 2)
+    codes = [api.join(live_session.code).status_code for _ in range(3)]
+    assert codes == [201, 201, 409]
+    refused = api.join(live_session.code)
+    assert refused.get_json()["error"] == "session_full" and "högst 2" in refused.get_json()["message"]
+    assert results.participant_count(live_session) == 2
+
+
+def test_joining_an_ended_session_reads_nothing(app, api, db, live_session):
+    sessions.session_action(live_session, "end")
+    assert api.join(live_session.code).status_code == 409  # loads the shared state once
+    with QueryCounter() as queries:
+        response = api.join(live_session.code)
+    assert response.status_code == 409 and response.get_json()["error"] == "session_ended"
+    assert queries.statements == []
+
+
+def test_the_phones_paths_work_while_the_limit_storage_is_down(app, api, live_session, join, monkeypatch):
+    """Redis stopped: Flask-Limiter's storage fails, the phones' own counters do not need it."""
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(limiter.limiter, "hit", broken)
+    monkeypatch.setattr(limiter.limiter, "test", broken)
+    token = api.join(live_session.code).get_json()["participant_token"]
+    assert api.answer(live_session.code, live_session.current_statement_id, 3, token).status_code == 200
+    assert api.state(live_session.code, token).status_code == 200
+
+
+def test_streams_are_refused_where_they_would_hold_a_pool_thread(app, monkeypatch):
+    monkeypatch.setattr(app, "testing", False)
+    gthread = {"SERVER_SOFTWARE": "gunicorn/27.0.1", "wsgi.multithread": True}
+    werkzeug = {"SERVER_SOFTWARE": "Werkzeug/3.1", "wsgi.multithread": True}
+    single = {"SERVER_SOFTWARE": "Werkzeug/3.1", "wsgi.multithread": False}
+    assert not streams.streams_are_cheap(gthread)
+    assert streams.streams_are_cheap(werkzeug)
+    assert not streams.streams_are_cheap(single)
+
+
+def test_phone_stream_under_a_thread_pool_answers_503_so_the_page_polls(app, client, live_session, monkeypatch):
+    monkeypatch.setattr(app, "testing", False)
+    response = client.get(f"/api/v1/live/{live_session.code}/events",
+                          environ_base={"SERVER_SOFTWARE": "gunicorn/27.0.1"})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert client.get(f"/api/v1/live/{live_session.code}").status_code == 200
