@@ -59,3 +59,18 @@ def choices(app, name, **kwargs):
     """The choices of source `name`, or [] when no area provides it."""
     func = app.extensions.get("samrad_choice_sources", {}).get(name)
     return func(**kwargs) if func else []
+
+
+def add_report_section(app, func, order=50):
+    """A section of an agreement's yearly report, drawn from an area's own data.
+
+    func(agreement, year) returns a core.reports.ReportSection, or None when the area has nothing for the year.
+    """
+    app.extensions.setdefault("samrad_report_sections", []).append((order, func))
+    app.extensions["samrad_report_sections"].sort(key=lambda s: s[0])
+
+
+def report_sections(app, agreement, year):
+    """Every plugged-in area's section for the report, in order (sections with nothing to say left out)."""
+    found = [func(agreement, year) for _order, func in app.extensions.get("samrad_report_sections", [])]
+    return [section for section in found if section is not None]

@@ -9,11 +9,13 @@ from core.registry import (
     add_home_section,
     add_nav_item,
     add_organisation_merge_hook,
+    add_report_section,
 )
 from dialog.demo import seed_demo
-from dialog.evidence import meeting_evidence, seed_group_meetings
+from dialog.evidence import meeting_evidence, seed_group_meetings, seed_group_registrations
 from dialog.meetings import meeting_choices, merge_organisations, upcoming_meetings
 from dialog.privacy import anonymise_older_than
+from dialog.reporting import report_section
 from dialog.views import bp
 
 
@@ -28,8 +30,10 @@ def init_app(app):
     # The agreements' action plan counts meetings as evidence; the groups' demo meetings follow their seed (60).
     add_choice_source(app, "evidence:dialog", meeting_evidence)
     add_demo_seeder(app, seed_group_meetings, order=70)
+    add_demo_seeder(app, seed_group_registrations, order=75)  # the yearly report's organisations reached
     add_organisation_merge_hook(app, merge_organisations)
     add_choice_source(app, "meetings", meeting_choices)
+    add_report_section(app, report_section, order=30)
     app.cli.add_command(anonymise_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")
 

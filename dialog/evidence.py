@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Organisation, User, utcnow
 from core.timeutil import local_to_utc, utc_to_local
 from dialog.demo import VGR_SERIES
-from dialog.models import Meeting, MeetingSeries, MeetingStatus
+from dialog.models import Meeting, MeetingSeries, MeetingStatus, Registration
 
 
 def meeting_evidence():
@@ -62,4 +62,26 @@ def seed_group_meetings():
                 status=MeetingStatus.HELD if starts < now else MeetingStatus.PLANNED, created_by=moderator,
                 principles=["dialog"], levels=["dialog"],
                 description=f"Ordinarie möte i {name.lower()} enligt överenskommelsen."))
+    db.session.commit()
+
+
+def seed_group_registrations():
+    """Idempotent demo data: organisations registered to the groups' meetings held this year, so the yearly
+    report counts organisations reached (a different handful each time, so some come for the first time)."""
+    year = utc_to_local(utcnow()).year
+    start, end = local_to_utc(datetime(year, 1, 1)), local_to_utc(datetime(year + 1, 1, 1))
+    meetings = db.session.scalars(sa.select(Meeting).where(
+        Meeting.group_id.is_not(None), Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= start,
+        Meeting.starts_at < end).order_by(Meeting.starts_at)).all()
+    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.id).limit(16)).all()
+    if not meetings or not organisations:
+        return
+    for i, meeting in enumerate(meetings):
+        if meeting.registrations:
+            continue
+        for j in range(5):
+            org = organisations[(3 * i + j) % len(organisations)]
+            meeting.registrations.append(Registration(
+                name=f"Representant för {org.name}"[:200], email=f"demo{meeting.id}.{org.id}@samrad.example",
+                organisation_id=org.id, organisation_name=org.name, consent=True))
     db.session.commit()

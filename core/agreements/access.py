@@ -1,7 +1,10 @@
 """One lookup helper per agreement resource: drafts only for administrators, the rest public once published."""
+from datetime import date
+
+import sqlalchemy as sa
 from flask import abort
 
-from core.agreements.models import Agreement, Principle, StandingGroup
+from core.agreements.models import Agreement, GroupMember, Principle, StandingGroup, YearlyReport
 from core.extensions import db
 
 
@@ -52,3 +55,26 @@ def get_child_or_404(model, row_id, agreement):
     if owner != agreement.id:
         abort(404)
     return row
+
+
+def can_edit_report(agreement, user, today=None):
+    """Administrators, and the members with an account of the agreement's groups, write the yearly report."""
+    if can_manage(user):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    today = today or date.today()
+    members = db.session.scalars(sa.select(GroupMember).join(StandingGroup).where(
+        StandingGroup.agreement_id == agreement.id, GroupMember.user_id == user.id))
+    return any(m.serves_on(today) for m in members)
+
+
+def get_report_or_404(agreement_id, year, for_user, edit=False):
+    """(agreement, report or None): a report is public once published; until then only its writers see it."""
+    agreement = get_agreement_or_404(agreement_id, for_user)
+    report = db.session.scalar(sa.select(YearlyReport).where(YearlyReport.agreement_id == agreement.id,
+                                                             YearlyReport.year == year))
+    editor = can_edit_report(agreement, for_user)
+    if not editor and (edit or report is None or not report.is_published):
+        abort(404 if report is None or not report.is_published else 403)
+    return agreement, report

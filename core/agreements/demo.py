@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from core.agreements import actionplan
+from core.agreements import actionplan, reporting
 from core.agreements.models import (
     Agreement,
     AgreementKind,
@@ -20,6 +20,7 @@ from core.agreements.models import (
     GroupMember,
     IndicatorValue,
     MeasureStatus,
+    ReportText,
     Side,
     Signatory,
     StandingGroup,
@@ -257,3 +258,19 @@ def seed_evidence():
                                     kind=item["kind"], ref_id=item["id"], label=item["label"][:300],
                                     url=item["url"][:500]))
     db.session.commit()
+
+
+REPORT_INTRO = ("Samverkansgruppen har under året följt upp handlingsplanen. Siffrorna nedan räknas fram ur "
+                "Samråd: gruppernas möten, de organisationer som deltagit i möten och remisser, "
+                "åsiktsbarometrarna och handlingsplanens indikatorer.")
+
+
+def seed_report():
+    """Idempotent: this year's yearly report of the Västra Götaland agreement as a draft with an introduction."""
+    agreement = _agreement(VGR_TITLE)
+    if agreement is None:
+        return
+    report = reporting.get_or_create_report(agreement, utc_to_local(utcnow()).year)
+    if not report.texts:
+        report.texts.append(ReportText(section_key=reporting.INTRO, text=REPORT_INTRO))
+        db.session.commit()

@@ -156,3 +156,9 @@ class IndicatorValueForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     candidate = SelectField(_l("Möte, remiss eller barometer"), validate_choice=False)
+
+
+class ReportTextForm(FlaskForm):
+    """The group's words around one section of the yearly report (the figures are computed, never typed)."""
+
+    text = TextAreaField(_l("Text"), description=_l("Tom rad mellan styckena. Siffrorna räknas fram av Samråd."))

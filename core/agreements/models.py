@@ -447,3 +447,76 @@ class Evidence(db.Model):
     @property
     def kind_label(self):
         return EvidenceKind.LABELS.get(self.kind, self.kind)
+
+
+# --- deadlines and the yearly report ----------------------------------------------------------------------------
+
+class DeadlineReminder(db.Model):
+    """A reminder mailed once per deadline and lead time, so the daily command can run again without repeating."""
+
+    __tablename__ = "agreement_deadline_reminders"
+    __table_args__ = (sa.UniqueConstraint("deadline_key", "lead_days"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_key: Mapped[str] = mapped_column(sa.String(200))
+    lead_days: Mapped[int]
+    recipients: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportStatus:
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    LABELS = {DRAFT: _l("Utkast"), PUBLISHED: _l("Publicerad")}
+
+
+class YearlyReport(db.Model):
+    """The yearly report of an agreement: the figures are computed when shown; only the text around them is stored."""
+
+    __tablename__ = "agreement_reports"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(20), default=ReportStatus.DRAFT)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship()
+    texts: Mapped[list["ReportText"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+
+    @property
+    def is_published(self):
+        return self.status == ReportStatus.PUBLISHED
+
+    @property
+    def status_label(self):
+        return ReportStatus.LABELS.get(self.status, self.status)
+
+    def text_for(self, section_key):
+        return next((t.text for t in self.texts if t.section_key == section_key), "")
+
+    def publish(self):
+        if self.is_published:
+            raise AgreementError(_l("Årsberättelsen är redan publicerad."))
+        self.status = ReportStatus.PUBLISHED
+        self.published_at = utcnow()
+
+    def unpublish(self):
+        if not self.is_published:
+            raise AgreementError(_l("Årsberättelsen är inte publicerad."))
+        self.status = ReportStatus.DRAFT
+        self.published_at = None
+
+
+class ReportText(db.Model):
+    """The group's own words around one section's figures."""
+
+    __tablename__ = "agreement_report_texts"
+    __table_args__ = (sa.UniqueConstraint("report_id", "section_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement_reports.id", ondelete="CASCADE"), index=True)
+    section_key: Mapped[str] = mapped_column(sa.String(50))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    report: Mapped[YearlyReport] = relationship(back_populates="texts")

@@ -4,11 +4,19 @@ import os
 from flask_babel import lazy_gettext as _l
 
 from core.models import Role
-from core.registry import add_choice_source, add_demo_seeder, add_home_section, add_nav_item, add_panel
+from core.registry import (
+    add_choice_source,
+    add_demo_seeder,
+    add_home_section,
+    add_nav_item,
+    add_panel,
+    add_report_section,
+)
 from surveys.barometer import api, broadcast, live, models, views  # noqa: F401 - models: schema and migrations
-from surveys.barometer.demo import seed_demo
+from surveys.barometer.demo import seed_demo, seed_report_demo
 from surveys.barometer.evaluation import links_for_meeting, summary_for_meeting
 from surveys.barometer.evidence import barometer_evidence
+from surveys.barometer.reporting import report_section
 from surveys.barometer.views.evaluation import manage_evaluation_panel, series_evaluation_panel
 from surveys.barometer.views.sessions import manage_meeting_panel, public_meeting_panel
 
@@ -44,6 +52,8 @@ def init_app(app):
     add_nav_item(app, "barometer.index", _l("Barometrar"), roles=(Role.MODERATOR,), order=40)
     add_home_section(app, "surveys/barometer/_home.html", order=40)
     add_demo_seeder(app, seed_demo, order=40)
+    # Before the agreements' evidence (90): ended rounds to count.
+    add_demo_seeder(app, seed_report_demo, order=45)
     add_panel(app, "meeting.public", public_meeting_panel, order=40)
     add_panel(app, "meeting.manage", manage_meeting_panel, order=40)
     # Evaluation after a meeting (issue 13): dialog shows these panels and asks these two sources.
@@ -52,3 +62,4 @@ def init_app(app):
     add_choice_source(app, "meeting_evaluation", summary_for_meeting)
     add_choice_source(app, "evaluation_links", links_for_meeting)
     add_choice_source(app, "evidence:barometer", barometer_evidence)  # the agreements' action plan
+    add_report_section(app, report_section, order=50)  # the agreements' yearly report

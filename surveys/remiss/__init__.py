@@ -11,6 +11,7 @@ from core.registry import (
     add_home_section,
     add_nav_item,
     add_organisation_merge_hook,
+    add_report_section,
 )
 from core.timeutil import utc_to_local_naive
 from surveys.remiss import (
@@ -19,8 +20,9 @@ from surveys.remiss import (
     managing,
     models,  # noqa: F401  (the schema and migrations see the tables)
 )
-from surveys.remiss.demo import seed_demo
+from surveys.remiss.demo import seed_demo, seed_report_demo
 from surveys.remiss.evidence import remiss_evidence
+from surveys.remiss.reporting import report_section
 from surveys.remiss.views import bp
 
 
@@ -61,9 +63,12 @@ def init_app(app):
     add_nav_item(app, "remiss.index", _l("Remisser"), roles=(), order=30)
     add_home_section(app, "surveys/remiss/_home.html", order=30)
     add_demo_seeder(app, seed_demo, order=30)
+    # Before the agreements' evidence (90): a published remiss to count.
+    add_demo_seeder(app, seed_report_demo, order=35)
     app.add_template_global(open_remisses_for_user, "remiss_home_items")
     app.add_template_global(published_remiss_count, "remiss_published_count")
     app.add_template_filter(_input_datetime, "remiss_input")
     app.cli.add_command(remiss_reminders)
     add_organisation_merge_hook(app, managing.merge_organisations)
     add_choice_source(app, "evidence:remiss", remiss_evidence)  # the agreements' action plan
+    add_report_section(app, report_section, order=40)  # the agreements' yearly report

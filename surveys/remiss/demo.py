@@ -170,3 +170,77 @@ def seed_demo():
             body.status = BodyStatus.ANSWERED
             body.opened_at = now
     db.session.commit()
+
+
+# An earlier remiss this year, compiled and published, so the agreements' action plan and yearly report have a
+# consultation with answers, a declined invitation and handled points on a fresh `make run`.
+REPORT_TITLE = "Förslag till handlingsplan för överenskommelsen"
+REPORT_DIARIENUMMER = "RS 2024-00412"
+REPORT_ANSWERS = [
+    ("769607-4496", "tillstyrker", "Vi stöder förslaget och vill vara med i uppföljningen.",
+     ("Uppföljningen behöver en tydlig tidplan.", "beaktas", "")),
+    ("802469-9889", "tillstyrker_delvis", "Bra förslag, men indikatorerna är för många.",
+     ("Färre indikatorer gör uppföljningen möjlig för små föreningar.", "beaktas_delvis",
+      "Antalet indikatorer ses över vid nästa revidering.")),
+    ("802473-5832", "tillstyrker", "Vi instämmer.",
+     ("Ersättningen för deltagande bör nämnas.", "beaktas_inte", "Ersättning regleras i annan ordning.")),
+]
+
+
+def seed_report_demo():
+    """Idempotent: a compiled, published remiss whose deadline fell earlier this year."""
+    if db.session.scalar(sa.select(Remiss.id).where(Remiss.diarienummer == REPORT_DIARIENUMMER)) is not None:
+        return
+    now = utcnow().replace(second=0, microsecond=0)
+    today = utc_to_local(now).date()
+    due = max(today.replace(month=1, day=10), today - timedelta(days=75))
+    if due >= today:
+        due = today - timedelta(days=1)
+    deadline = local_to_utc(datetime.combine(due, time(16, 0)))
+    remiss = Remiss(title=REPORT_TITLE, diarienummer=REPORT_DIARIENUMMER,
+                    description="Förslaget till handlingsplan med åtgärder och indikatorer för de sex principerna.",
+                    opens_at=deadline - timedelta(days=42), deadline=deadline, status=RemissStatus.COMPILED,
+                    published_at=deadline + timedelta(days=7))
+    drafter = db.session.scalar(sa.select(User).where(User.email == "skrivargrupp@samrad.example"))
+    if drafter is not None:
+        remiss.drafters = [drafter]
+        remiss.created_by_id = drafter.id
+    remiss.sections.append(RemissSection(number=1, heading="Uppföljning",
+                                         text="Samverkansgruppen följer upp åtgärderna genom indikatorerna."))
+    db.session.add(remiss)
+    db.session.flush()
+    section = remiss.sections[0]
+    bodies = {}
+    for _name, number, _form, region in VG_PLATFORMS:
+        org = _org(number)
+        if org is not None and region:
+            bodies[number] = InvitedBody(remiss=remiss, organisation=org, email=org.contact_email)
+            db.session.add(bodies[number])
+    db.session.flush()
+    for i, (number, position, general, (quote, handling, reason)) in enumerate(REPORT_ANSWERS):
+        org = _org(number)
+        if org is None:
+            continue
+        sent = deadline - timedelta(days=10 - 3 * i)
+        answer = RemissAnswer(remiss_id=remiss.id, organisation_id=org.id, position=position,
+                              general_comment=general, decided_by="Beslutat av styrelsen", signatory="Ordförande",
+                              final_position=position, final_general_comment=general,
+                              final_decided_by="Beslutat av styrelsen", final_signatory="Ordförande",
+                              submitted_version=1, first_submitted_at=sent, submitted_at=sent)
+        db.session.add(answer)
+        db.session.flush()
+        row = SectionAnswer(answer_id=answer.id, section_id=section.id, position=position, comment=quote,
+                            final_position=position, final_comment=quote, has_final=True)
+        db.session.add(row)
+        db.session.flush()
+        db.session.add(KeyQuote(section_answer_id=row.id, text=quote, handling=handling, handling_reason=reason,
+                                created_by_id=drafter.id if drafter else None))
+        db.session.refresh(answer)
+        db.session.add(AnswerSubmission(answer_id=answer.id, number=1, snapshot=snapshot(answer), submitted_at=sent))
+        if number in bodies:
+            bodies[number].status = BodyStatus.ANSWERED
+            bodies[number].opened_at = sent
+    # Skaraborg's network was invited and declined.
+    if "802418-4734" in bodies:
+        bodies["802418-4734"].status = BodyStatus.DECLINED
+    db.session.commit()

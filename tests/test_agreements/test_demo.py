@@ -1,7 +1,7 @@
 """The demo: the Västra Götaland agreement and the 2024 IOP, loaded idempotently with a fresh `seed-demo`."""
 import sqlalchemy as sa
 
-from core.agreements import groups
+from core.agreements import groups, reporting
 from core.agreements.demo import VGR_TITLE
 from core.agreements.models import (
     Agreement,
@@ -13,6 +13,8 @@ from core.agreements.models import (
     Signatory,
     StandingGroup,
 )
+from core.models import utcnow
+from core.timeutil import utc_to_local
 from dialog.models import Meeting
 
 
@@ -52,3 +54,19 @@ def test_seed_demo_loads_both_agreements_once(runner, db):
     assert groups.year_target(cooperation).on_track
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.group_id.is_not(None))) > 6
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Evidence)) > 0
+
+
+def test_the_demo_report_has_figures_from_every_area(runner, db, app):
+    """On a fresh `make run` the yearly report shows meetings, organisations, a remiss and barometer rounds."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # idempotent, the report demo included
+    vgr = db.session.scalar(sa.select(Agreement).where(Agreement.title == VGR_TITLE))
+    year = utc_to_local(utcnow()).year
+    sections = {s.key: dict(s.figures) for s in reporting.build(vgr, year, lambda p, lv: "#")}
+    assert sections["meetings"]["Hållna möten"] > 0
+    assert sections["reach"]["Organisationer"] > 0
+    assert sections["remiss"]["Remisser"] >= 1
+    assert sections["barometer"]["Avslutade omgångar"] >= 1
+    assert reporting.get_report(vgr, year).text_for(reporting.INTRO)
+    kinds = set(db.session.scalars(sa.select(Evidence.kind).where(Evidence.year == year)))
+    assert {"remiss", "barometer"} <= kinds

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("agreements", __name__, url_prefix="/overenskommelser")
 
-from core.agreements.views import managing, public  # noqa: E402, F401  (registers the routes)
+from core.agreements.views import managing, public, reports  # noqa: E402, F401  (registers the routes)

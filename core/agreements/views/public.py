@@ -6,7 +6,7 @@ from flask import current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.agreements import access, actionplan, documents, groups, managing, signing
+from core.agreements import access, actionplan, deadlines, documents, groups, managing, signing
 from core.agreements.forms import (
     ContributionForm,
     DocumentForm,
@@ -44,7 +44,9 @@ def meeting_url(meeting_id):
 def index():
     manage = access.can_manage(current_user)
     agreements = managing.all_agreements() if manage else managing.published_agreements()
-    return render_template("core/agreements/index.html", agreements=agreements, manage=manage)
+    upcoming = deadlines.upcoming(agreements) if manage else []
+    return render_template("core/agreements/index.html", agreements=agreements, manage=manage, deadlines=upcoming,
+                           today=date.today())
 
 
 @bp.route("/<int:agreement_id>")
@@ -127,7 +129,8 @@ def group_page(group, status=200, **forms):
                "former": [m for m in members if not m.serves_on(today)],
                "balance": groups.side_balance(group, today), "target": groups.year_target(group, year),
                "next_convener": groups.next_convener(group), "meetings": meetings, "year": year,
-               "manage": access.can_manage(current_user), "now": utcnow(), "end_errors": forms.get("end_errors", {})}
+               "manage": access.can_manage(current_user), "now": utcnow(), "end_errors": forms.get("end_errors", {}),
+               "deadlines": deadlines.for_group_page(group, today)}
     if context["manage"]:
         member_form = forms.get("member_form") or MemberForm(prefix="member", formdata=None)
         member_form.user_id.choices = [(0, _("Ingen – skriv namnet"))] + [
