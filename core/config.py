@@ -44,6 +44,10 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
+        # The mail worker looks at the outbox this often (a password reset must not wait long) and takes back
+        # rows a crashed worker left in "sending" after MAIL_CLAIM_TIMEOUT seconds.
+        "MAIL_WORKER_POLL_SECONDS": float(env.get("MAIL_WORKER_POLL_SECONDS") or 1),
+        "MAIL_CLAIM_TIMEOUT": int(env.get("MAIL_CLAIM_TIMEOUT") or 300),
         # The site's public address (https://samrad.example.se): CLI commands that mail links outside a request.
         "BASE_URL": (env.get("BASE_URL") or "").strip().rstrip("/") or None,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),

@@ -2,14 +2,15 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from core.extensions import db
-from core.mail import send_mail
+from core.mail import public_url, send_mail
 from core.models import Organisation, utcnow
 from dialog.calendar import calendar_bytes, meeting_ics
+from dialog.invitations import note_registration
 from dialog.models import Meeting, MeetingStateError, Registration, RegistrationStatus
 
 LINK_SALT = "samrad-dialog-registration"
@@ -53,7 +54,8 @@ def registration_from_token(token):
 
 
 def personal_url(registration):
-    return url_for("dialog.my_registration", token=make_link_token(registration), _external=True)
+    """The personal link for a mail: on the public address (BASE_URL), see core.mail.public_url."""
+    return public_url("dialog.my_registration", token=make_link_token(registration))
 
 
 # --- organisation ---------------------------------------------------------------------
@@ -150,6 +152,7 @@ def register(meeting, name, email, organisation_id=None, new_organisation="", di
         # Back of the queue: a re-registration after cancelling does not jump the waiting list.
         registration.created_at = now
     db.session.flush()
+    note_registration(registration, now)
     if send and email:
         send_confirmation(registration)
     db.session.commit()
@@ -219,7 +222,7 @@ def send_confirmation(registration):
                else _("Bekräftelse på anmälan: %(title)s", title=meeting.title))
     body = render_template("dialog/email/confirmation.txt", registration=registration, meeting=meeting,
                            waiting=waiting, link=personal_url(registration),
-                           meeting_url=url_for("dialog.meeting", meeting_id=meeting.id, _external=True))
+                           meeting_url=public_url("dialog.meeting", meeting_id=meeting.id))
     attachments = [] if waiting else [("mote.ics", "text/calendar", _ics(meeting))]
     send_mail(registration.email, subject, body, attachments=attachments)
 
