@@ -28,15 +28,14 @@ def decoded_attachments(row):
     return [(a["filename"], a["mimetype"], base64.b64decode(a["data"])) for a in row.attachments or []]
 
 
-def new_row(to, subject, body, attachments=(), key=None, now=None):
-    """An unsaved outbox row; without a key it gets a random one (a mail nobody will queue again)."""
+def new_values(to, subject, body, attachments=(), key=None, now=None):
+    """The column values of one queued mail; without a key it gets a random one (a mail nobody queues again)."""
     now = now or utcnow()
     to = to if isinstance(to, str) else ", ".join(to)
-    return OutboxMessage(
-        idempotency_key=key or f"once:{secrets.token_hex(12)}", to_address=to, subject=str(subject)[:500],
-        body=body, attachments=_encode(attachments), status=OutboxStatus.QUEUED, attempts=0, last_error="",
-        created_at=now, next_attempt_at=now,
-    )
+    return {"idempotency_key": key or f"once:{secrets.token_hex(12)}", "to_address": to,
+            "subject": str(subject)[:500], "body": body, "attachments": _encode(attachments),
+            "status": OutboxStatus.QUEUED, "attempts": 0, "last_error": "", "created_at": now,
+            "next_attempt_at": now}
 
 
 def find(key):
@@ -47,26 +46,34 @@ def find(key):
 def queue(to, subject, body, attachments=(), key=None, now=None):
     """Queue one mail in the caller's session and return its row. A key queued before returns that row
     unchanged: the same logical mail (an invitation, a day's reminder) is never queued twice."""
-    if key:
-        existing = find(key)
-        if existing is not None:
-            return existing
-    row = new_row(to, subject, body, attachments, key=key, now=now)
+    return queue_values(new_values(to, subject, body, attachments, key=key, now=now))
+
+
+def queue_values(values):
+    """queue() for values made by new_values()."""
+    existing = find(values["idempotency_key"])
+    if existing is not None:
+        return existing
+    row = OutboxMessage(**values)
     db.session.add(row)
     db.session.flush()
     return row
 
 
-def queue_many(rows):
-    """Add several unsaved rows at once, skipping keys already queued (one query for all of them)."""
-    keys = [row.idempotency_key for row in rows]
+def queue_many(values):
+    """Queue many mails in one batch (new_values() each), skipping keys already queued; returns {key: row id}.
+
+    One executemany INSERT and one SELECT however many mails: sending 1,000 invitations stays quick.
+    """
+    keys = [v["idempotency_key"] for v in values]
     with db.session.no_autoflush:
         taken = set(db.session.scalars(sa.select(OutboxMessage.idempotency_key)
                                        .where(OutboxMessage.idempotency_key.in_(keys))))
-    fresh = [row for row in rows if row.idempotency_key not in taken]
-    db.session.add_all(fresh)
-    db.session.flush()
-    return fresh
+    fresh = [v for v in values if v["idempotency_key"] not in taken]
+    if fresh:
+        db.session.execute(sa.insert(OutboxMessage), fresh)
+    return dict(db.session.execute(sa.select(OutboxMessage.idempotency_key, OutboxMessage.id)
+                                   .where(OutboxMessage.idempotency_key.in_(keys))).all())
 
 
 # --- the worker's side -----------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ def organisation_from_unsubscribe_token(token):
     return db.session.get(Organisation, data) if isinstance(data, int) else None
 
 
-def _mail_row(invitation, ics, now=None):
+def _mail_values(invitation, ics, now=None):
     meeting, organisation = invitation.meeting, invitation.organisation
     body = render_template(
         "dialog/email/invitation.txt", meeting=meeting, organisation=organisation,
@@ -192,7 +192,7 @@ def _mail_row(invitation, ics, now=None):
         meeting_url=public_url("dialog.meeting", meeting_id=meeting.id),
         unsubscribe=public_url("dialog.unsubscribe", token=unsubscribe_token(organisation.id)),
     )
-    return outbox_svc.new_row(
+    return outbox_svc.new_values(
         invitation.email, _("Inbjudan: %(title)s", title=meeting.title), body,
         attachments=[("mote.ics", "text/calendar", ics)],
         key=f"dialog-invitation:{invitation.id}:{invitation.mails_queued}", now=now,
@@ -201,7 +201,8 @@ def _mail_row(invitation, ics, now=None):
 
 def send_invitations(meeting, selection, user=None, now=None):
     """Invite every organisation of the preview that can be invited: one invitation and one queued mail each,
-    all stored in one commit. The mail worker sends them; this returns at once. Returns the Preview."""
+    stored in one commit with batched inserts. The mail worker sends them; this returns at once.
+    Returns the Preview."""
     now = now or utcnow()
     check_can_invite(meeting, now)
     if selection.empty:
@@ -209,17 +210,20 @@ def send_invitations(meeting, selection, user=None, now=None):
     result = preview(meeting, selection)
     if not result.to_invite:
         return result
-    invitations = [MeetingInvitation(meeting=meeting, organisation=org, email=org.contact_email.strip().lower(),
-                                     status=InvitationStatus.SENT, link_nonce=secrets.token_hex(8),
-                                     mails_queued=1, created_at=now, created_by_id=getattr(user, "id", None))
-                   for org in result.to_invite]
-    db.session.add_all(invitations)
-    db.session.flush()
+    org_ids = [org.id for org in result.to_invite]
+    db.session.execute(sa.insert(MeetingInvitation), [
+        {"meeting_id": meeting.id, "organisation_id": org.id, "email": org.contact_email.strip().lower(),
+         "status": InvitationStatus.SENT, "link_nonce": secrets.token_hex(8), "mails_queued": 1, "created_at": now,
+         "created_by_id": getattr(user, "id", None)}
+        for org in result.to_invite])
+    invitations = db.session.scalars(sa.select(MeetingInvitation).where(
+        MeetingInvitation.meeting_id == meeting.id, MeetingInvitation.organisation_id.in_(org_ids))).all()
     ics = meeting_ics(meeting, now=now)  # the same calendar file for everyone: made once
-    rows = [_mail_row(invitation, ics, now) for invitation in invitations]
-    outbox_svc.queue_many(rows)
-    for invitation, row in zip(invitations, rows, strict=True):
-        invitation.outbox_message_id = row.id
+    values = [_mail_values(invitation, ics, now) for invitation in invitations]
+    ids = outbox_svc.queue_many(values)
+    db.session.execute(sa.update(MeetingInvitation), [
+        {"id": invitation.id, "outbox_message_id": ids[v["idempotency_key"]]}
+        for invitation, v in zip(invitations, values, strict=True)])
     db.session.commit()
     return result
 
@@ -236,9 +240,8 @@ def resend(invitation, now=None):
         raise InvitationError(_("Organisationen saknar e-postadress. Lägg till den i organisationsregistret."))
     invitation.email = address
     invitation.mails_queued += 1
-    row = _mail_row(invitation, meeting_ics(invitation.meeting, now=now), now)
-    outbox_svc.queue_many([row])
-    invitation.outbox_message_id = row.id
+    values = _mail_values(invitation, meeting_ics(invitation.meeting, now=now), now)
+    invitation.outbox_message = outbox_svc.queue_values(values)
     db.session.commit()
     return invitation
 
