@@ -150,6 +150,9 @@ def preview(meeting, selection):
 
 def check_can_invite(meeting, now=None):
     now = now or utcnow()
+    if current_app.config.get("SAMRAD_ENV") == "production" and not current_app.config.get("BASE_URL"):
+        raise InvitationError(_("Webbplatsens adress (BASE_URL) är inte inställd, så länkarna i inbjudan skulle "
+                                "inte fungera. Be driftansvarig sätta den."))
     if meeting.is_cancelled:
         raise InvitationError(_("Mötet är inställt. Återuppta det innan du bjuder in."))
     if meeting.is_held or meeting.starts_at <= now:

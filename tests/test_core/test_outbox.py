@@ -142,3 +142,19 @@ def test_public_url_uses_base_url_and_never_the_request_host(app, monkeypatch):
     monkeypatch.setitem(app.config, "SAMRAD_ENV", "production")
     with pytest.raises(ConfigError, match="BASE_URL"):
         public_url("core.home")
+
+
+def test_administrators_see_failed_mail_and_queue_it_again(client, auth, forms, admin, moderator, db):
+    row = send_mail("borta@example.se", "Kvitto", "B")
+    row.status, row.attempts, row.last_error = OutboxStatus.FAILED, 6, "550 mailbox unavailable"
+    db.session.commit()
+    auth.login_as(moderator)
+    assert client.get("/admin/e-post").status_code == 403
+    auth.logout()
+    auth.login_as(admin)
+    html = client.get("/admin/e-post").get_data(as_text=True)
+    assert "borta@example.se" in html and "550 mailbox unavailable" in html and "Misslyckades" in html
+    response = forms.post(f"/admin/e-post/{row.id}/forsok-igen", {}, page="/admin/e-post")
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.status == OutboxStatus.QUEUED and row.attempts == 0
