@@ -48,6 +48,7 @@ def load_config(instance_path):
         # rows a crashed worker left in "sending" after MAIL_CLAIM_TIMEOUT seconds.
         "MAIL_WORKER_POLL_SECONDS": float(env.get("MAIL_WORKER_POLL_SECONDS") or 1),
         "MAIL_CLAIM_TIMEOUT": int(env.get("MAIL_CLAIM_TIMEOUT") or 300),
+        "MAIL_KEEP_SENT_DAYS": int(env.get("MAIL_KEEP_SENT_DAYS") or 30),
         # The site's public address (https://samrad.example.se): CLI commands that mail links outside a request.
         "BASE_URL": (env.get("BASE_URL") or "").strip().rstrip("/") or None,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),

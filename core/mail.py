@@ -141,8 +141,12 @@ def mail_worker(once, interval):
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         click.echo(f"E-postkön: skickar var {interval:g}:e sekund. Avsluta med Ctrl-C.")
+    purged_at = 0.0
     while True:
         try:
+            if time.monotonic() - purged_at > 3600:  # old sent mail goes once an hour (and at start)
+                queue_svc.purge_sent()
+                purged_at = time.monotonic()
             sent, failed = drain()
         except Exception as exc:  # noqa: BLE001 - a lost database connection must not end the loop
             db.session.rollback()

@@ -167,3 +167,24 @@ def unsent(limit=200):
         sa.select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
         .order_by((OutboxMessage.status == OutboxStatus.FAILED).desc(), OutboxMessage.id.desc()).limit(limit)
     ).all()
+
+
+def forget_address(email):
+    """Delete every mail to this address (sent or not): a person's right to erasure reaches the outbox too."""
+    email = (email or "").strip().lower()
+    if not email:
+        return 0
+    return db.session.execute(sa.delete(OutboxMessage).where(sa.func.lower(OutboxMessage.to_address) == email)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def purge_sent(now=None):
+    """Sent mails are kept MAIL_KEEP_SENT_DAYS days (for questions like "did the invitation go out?"), then
+    deleted: their text holds names and personal links."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=_config("MAIL_KEEP_SENT_DAYS", 30))
+    count = db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENT,
+                                                              OutboxMessage.sent_at < cutoff)
+                               .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return count

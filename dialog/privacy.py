@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import utcnow
+from core.outbox import forget_address
 from dialog.models import Meeting, MinutesSigner, Registration
 from dialog.registration import cancel_registration, normalise_email
 
@@ -41,6 +42,7 @@ def erase_person(email):
         anonymise(row)
     db.session.execute(sa.update(MinutesSigner).where(sa.func.lower(MinutesSigner.email) == email)
                        .values(email=None))
+    forget_address(email)  # the mails to them (confirmations, reminders) held their name and links
     db.session.commit()
     return len(rows)
 

@@ -158,3 +158,18 @@ def test_administrators_see_failed_mail_and_queue_it_again(client, auth, forms, 
     assert response.status_code == 302
     db.session.refresh(row)
     assert row.status == OutboxStatus.QUEUED and row.attempts == 0
+
+
+def test_old_sent_mail_is_purged_and_an_erased_address_is_forgotten(app, db):
+    old = send_mail("gammal@example.se", "S", "B")
+    send_mail("ny@example.se", "S", "B")
+    drain()
+    now = utcnow()
+    old.sent_at = now - timedelta(days=app.config["MAIL_KEEP_SENT_DAYS"] + 1)
+    db.session.commit()
+    send_mail("Kvar@Example.se", "S", "B")
+    assert queue_svc.purge_sent(now=now) == 1
+    assert [r.to_address for r in _rows(db)] == ["ny@example.se", "Kvar@Example.se"]
+    assert queue_svc.forget_address("kvar@example.se") == 1
+    db.session.commit()
+    assert [r.to_address for r in _rows(db)] == ["ny@example.se"]
