@@ -68,7 +68,11 @@ def invitation_figures(invitations):
                    orientation="h", marker_color=colours[status])
             for status in InvitationStatus.ORDER
         ])
-        fig.update_layout(**base_layout(title=title, barmode="stack"))
+        # The legend below the bars, clear of the axis; whole organisations on the axis, never 0.5.
+        fig.update_layout(**base_layout(title=title, barmode="stack", margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                                        legend={"orientation": "h", "y": -0.2, "yanchor": "top"}))
         fig.update_yaxes(autorange="reversed", automargin=True)
+        most = max((sum(row.values()) for row in reach[kind].values()), default=0)
+        fig.update_xaxes(rangemode="tozero", dtick=1 if most <= 10 else None, automargin=True)
         out.append((chart_id, figure_json(fig), title))
     return out

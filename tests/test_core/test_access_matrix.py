@@ -20,6 +20,7 @@ POLICY = {
     "auth.account": LOGGED_IN,
     "auth.users": {ADMIN},
     "auth.invite": {ADMIN},
+    "core.mail_queue": {ADMIN},
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
     "organisations.create": {ADMIN},
     "organisations.import_upload": {ADMIN},
