@@ -98,9 +98,11 @@ def release_stale(now=None):
 def claim(limit=20, now=None):
     """Take up to `limit` due rows for this worker and commit the claim before anything is sent.
 
-    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so concurrent workers take different rows without waiting.
-    SQLite: one UPDATE … WHERE status = 'queued' is atomic (SQLite has one writer at a time), and the
-    claim token tells which rows this worker got.
+    PostgreSQL: the ids are read with SELECT … FOR UPDATE SKIP LOCKED, so concurrent workers take different rows
+    without waiting, and the rows stay locked until the claim is committed. (Not one UPDATE … WHERE id IN
+    (SELECT … LIMIT n FOR UPDATE SKIP LOCKED): PostgreSQL may run such a subquery more than once and claim more
+    than n rows.) SQLite has one writer at a time: the UPDATE's "status = 'queued'" condition makes a row taken
+    by another worker in between drop out. The claim token tells which rows this worker got.
     """
     now = now or utcnow()
     token = secrets.token_hex(16)
@@ -109,9 +111,13 @@ def claim(limit=20, now=None):
            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    ids = db.session.scalars(due).all()
+    if not ids:
+        db.session.commit()
+        return []
     db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == OutboxStatus.QUEUED)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.SENDING, claim_token=token, claimed_at=now,
                 attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
