@@ -68,6 +68,10 @@ def create_app(config=None):
     app.register_blueprint(organisations_bp)
     init_nav(app)
 
+    import core.agreements
+
+    core.agreements.init_app(app)
+
     import dialog
     import surveys
 

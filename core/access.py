@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user
 
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.models import ApiToken, hash_token, utcnow
 
 
@@ -15,8 +15,6 @@ def role_required(*roles):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from core.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and not current_user.has_role(*roles):

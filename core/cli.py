@@ -7,7 +7,8 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from core.auth.services import create_api_token, get_user_by_email, normalise_email
+from core.auth.services import create_api_token, get_user_by_email, normalise_email, revoke_api_token
+from core.demo import DEMO_PASSWORD, seed_core
 from core.extensions import db
 from core.models import ApiToken, Role, User
 
@@ -17,6 +18,7 @@ CATALOGUES = {
     "core": ["app.py", "core/*.py", "core/auth", "templates/base.html", "templates/_macros", "templates/errors",
              "templates/core/*.html", "templates/core/auth", "templates/core/email"],
     "core/organisations": ["core/organisations", "templates/core/organisations"],
+    "core/agreements": ["core/agreements", "templates/core/agreements"],
     "dialog": ["dialog", "templates/dialog"],
     "surveys/barometer": ["surveys/__init__.py", "surveys/barometer", "templates/surveys/barometer"],
     "surveys/remiss": ["surveys/remiss", "templates/surveys/remiss"],
@@ -81,8 +83,6 @@ def revoke_token(prefix):
     ).all()
     if not rows:
         raise click.ClickException("Ingen aktiv nyckel börjar så.")
-    from core.auth.services import revoke_api_token
-
     for row in rows:
         revoke_api_token(row)
     click.echo(f"Återkallade {len(rows)} nyckel/nycklar.")
@@ -93,8 +93,6 @@ def seed_demo():
     """Ladda demodata (går att köra flera gånger)."""
     if current_app.config.get("SAMRAD_ENV") == "production":
         raise click.ClickException("seed-demo körs inte i produktion (SAMRAD_ENV=production).")
-    from core.demo import DEMO_PASSWORD, seed_core
-
     seed_core()
     for _, func in sorted(current_app.extensions.get("samrad_seeders", []), key=lambda s: s[0]):
         func()

@@ -55,7 +55,7 @@ def load_config(instance_path):
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
             f"{area}/translations"
-            for area in ("core", "core/organisations", "dialog", "surveys/barometer", "surveys/remiss")
+            for area in ("core", "core/organisations", "core/agreements", "dialog", "surveys/barometer", "surveys/remiss")
         ),
         "LANGUAGES": {"sv": "Svenska", "en": "English"},
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,6 +1,8 @@
-"""Error pages in the layout, in the user's language; JSON for the API."""
+"""Error pages in the layout, in the user's language; JSON for the API. One table drives them all."""
+from urllib.parse import urlsplit
+
 from flask import render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from core.extensions import db
@@ -41,8 +43,46 @@ def json_error(status, code, message, **extra):
     return {"error": code, "message": str(message), **extra}, status
 
 
-def _json_error(code, error, message):
-    return json_error(code, error, message)
+# status → (code word for JSON, page title, what the page says; the JSON message is the shorter `short`).
+ERRORS = {
+    400: ("bad_request", _l("Felaktig begäran"),
+          _l("Det som skickades gick inte att förstå. Gå tillbaka och försök igen."),
+          _l("Felaktig begäran.")),
+    403: ("forbidden", _l("Du har inte behörighet"),
+          _l("Din roll ger inte tillgång till den här sidan. Kontakta en administratör om du behöver den."),
+          _l("Du har inte behörighet till det här.")),
+    404: ("not_found", _l("Sidan finns inte"),
+          _l("Vi hittar inte sidan du söker. Den kan ha flyttats, eller så är adressen felstavad."),
+          _l("Det du söker finns inte.")),
+    405: ("method_not_allowed", _l("Sidan finns inte"),
+          _l("Vi hittar inte sidan du söker. Den kan ha flyttats, eller så är adressen felstavad."),
+          _l("Den metoden stöds inte här.")),
+    413: ("too_large", _l("Filen är för stor"),
+          _l("Filen du skickade är för stor. Välj en mindre fil och försök igen."),
+          _l("Filen är för stor.")),
+    429: ("rate_limited", _l("För många försök"),
+          _l("Du har gjort för många försök på kort tid. Vänta en stund och försök sedan igen."),
+          _l("För många försök. Vänta en stund och försök igen.")),
+    500: ("server_error", _l("Något gick fel"),
+          _l("Ett fel uppstod hos oss. Inget av det som redan var sparat har gått förlorat. "
+             "Försök igen om en stund."),
+          _l("Något gick fel hos oss. Försök igen om en stund.")),
+}
+CSRF_MESSAGE = _l("Sidan var för gammal. Ladda om och försök igen.")
+CSRF_TITLE = _l("Sidan hade gått ut")
+
+
+def error_response(status, message=None, code=None, **extra):
+    """The answer for an error: the table's JSON for API/JSON requests, else errors/error.html.
+
+    `message` (a DomainError's) replaces the table's text; a status missing from the table borrows 400's or
+    500's words.
+    """
+    fallback = ERRORS[500] if status >= 500 else ERRORS[400]
+    table_code, title, text, short = ERRORS.get(status, fallback)
+    if wants_json():
+        return json_error(status, code or table_code, message or short, **extra)
+    return render_template("errors/error.html", title=title, message=message or text), status
 
 
 # Never written back into a page: what was typed in these is asked for again.
@@ -51,8 +91,6 @@ SECRET_FIELDS = ("password", "confirm", "current", "token")
 
 def _same_origin():
     """True when the refused post came from one of our own pages (Origin, else Referer, names our host)."""
-    from urllib.parse import urlsplit
-
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not source or source == "null":
         return False
@@ -78,43 +116,21 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         if wants_json():
-            return _json_error(400, "csrf", _("Sidan var för gammal. Ladda om och försök igen."))
+            return json_error(400, "csrf", CSRF_MESSAGE)
         # The session (and its key) is gone, but not what the user typed: offer to send it again.
-        return render_template("errors/csrf.html", fields=resubmittable_fields(), action=request.full_path), 400
+        return render_template("errors/csrf.html", title=CSRF_TITLE, fields=resubmittable_fields(),
+                               action=request.full_path), 400
 
-    @app.errorhandler(403)
-    def forbidden(exc):
-        if wants_json():
-            return _json_error(403, "forbidden", _("Du har inte behörighet till det här."))
-        return render_template("errors/403.html"), 403
+    def http_error(exc):
+        if exc.code >= 500:
+            db.session.rollback()
+        return error_response(exc.code)
 
-    @app.errorhandler(404)
-    def not_found(exc):
-        if wants_json():
-            return _json_error(404, "not_found", _("Det du söker finns inte."))
-        return render_template("errors/404.html"), 404
+    for status in ERRORS:  # 500 also catches any exception no view handled
+        app.register_error_handler(status, http_error)
 
-    @app.errorhandler(405)
-    def method_not_allowed(exc):
-        if wants_json():
-            return _json_error(405, "method_not_allowed", _("Den metoden stöds inte här."))
-        return render_template("errors/404.html"), 405
-
-    @app.errorhandler(413)
-    def too_large(exc):
-        if wants_json():
-            return _json_error(413, "too_large", _("Filen är för stor."))
-        return render_template("errors/413.html"), 413
-
-    @app.errorhandler(429)
-    def too_many(exc):
-        if wants_json():
-            return _json_error(429, "rate_limited", _("För många försök. Vänta en stund och försök igen."))
-        return render_template("errors/429.html"), 429
-
-    @app.errorhandler(500)
-    def server_error(exc):
+    @app.errorhandler(DomainError)
+    def domain_error(exc):
+        # A rule refused something and no view caught it: answer its status with its own message.
         db.session.rollback()
-        if wants_json():
-            return _json_error(500, "server_error", _("Något gick fel hos oss. Försök igen om en stund."))
-        return render_template("errors/500.html"), 500
+        return error_response(exc.status, exc.message, exc.code, **exc.extra)

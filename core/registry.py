@@ -2,6 +2,7 @@
 
 Each blueprint calls these from its init_app(app), so core never imports a blueprint.
 """
+from markupsafe import Markup
 
 
 def add_nav_item(app, endpoint, label, roles=None, order=50):
@@ -44,8 +45,6 @@ def add_panel(app, slot, func, order=50):
 
 def render_panels(app, slot, **context):
     """The HTML of every panel plugged into `slot`, in order (templates call `panels(slot, ...)`)."""
-    from markupsafe import Markup
-
     parts = [func(**context) for _order, func in app.extensions.get("samrad_panels", {}).get(slot, [])]
     return Markup("").join(part for part in parts if part)
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from core import registry
 from core.forms import EmptyForm
+from core.models import Role
 
 
 def local_datetime(value, fmt="short"):
@@ -42,8 +43,6 @@ def nav_items():
 
 
 def role_label(role):
-    from core.models import Role
-
     return Role.LABELS.get(role, role)
 
 
@@ -51,6 +50,8 @@ def init_app(app):
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
+    # A global, not a context value: the button macro works even when imported without context.
+    app.add_template_global(EmptyForm, "button_form")
 
     @app.context_processor
     def inject():
@@ -58,7 +59,6 @@ def init_app(app):
             "nav_items": nav_items,
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "sv"),
-            "button_form": EmptyForm,
             "current_path": request.full_path.rstrip("?") if request else "/",
             "panels": lambda slot, **context: registry.render_panels(current_app, slot, **context),
         }

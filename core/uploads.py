@@ -6,6 +6,8 @@ import zipfile
 
 from flask import current_app
 
+from core.errors import DomainError
+
 
 def upload_dir(config_key, area):
     """The folder for one area's uploads: app.config[config_key], else <instance>/uploads/<area>."""
@@ -35,8 +37,13 @@ MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 
 
-class UnsafeArchive(ValueError):
-    """The archive is not a zip, or would unpack to far more than an honest Office file does."""
+class UnsafeArchive(DomainError):
+    """The archive is not a zip, or would unpack to far more than an honest Office file does.
+
+    The message is for the log, not the user: callers turn it into their own readable error.
+    """
+
+    code = "unsafe_archive"
 
 
 def check_office_archive(data, max_unpacked=MAX_UNPACKED, max_ratio=MAX_RATIO, max_members=MAX_MEMBERS):

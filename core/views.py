@@ -1,4 +1,7 @@
 """The home page, language choice, health check and the administrators' view of the mail queue."""
+import os
+
+import plotly
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -9,10 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import outbox
@@ -21,6 +26,8 @@ from core.auth.views import safe_next
 from core.extensions import db
 from core.forms import EmptyForm
 from core.models import OutboxMessage, OutboxStatus, Role
+from core.organisations.services import count_to_review
+from core.registry import add_home_section, add_nav_item
 
 bp = Blueprint("core", __name__)
 
@@ -75,11 +82,6 @@ def retry_mail(message_id):
 
 
 def init_nav(app):
-    from flask_babel import lazy_gettext as _l
-
-    from core.organisations.services import count_to_review
-    from core.registry import add_home_section, add_nav_item
-
     add_nav_item(app, "organisations.index", _l("Organisationer"),
                  roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
     add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
@@ -92,10 +94,5 @@ def init_nav(app):
 @bp.route("/static/vendor/plotly.min.js")
 def plotly_js():
     """plotly.js from the pinned plotly package: same version as the Python side, no CDN."""
-    import os
-
-    import plotly
-    from flask import send_file
-
     path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
     return send_file(path, mimetype="text/javascript", max_age=60 * 60 * 24 * 30)

@@ -6,10 +6,17 @@ from flask_babel import lazy_gettext as _l
 
 from core.config import ConfigError
 from core.mail import DEV_BASE_URL
-from core.registry import add_demo_seeder, add_home_section, add_nav_item, add_organisation_merge_hook
+from core.registry import (
+    add_choice_source,
+    add_demo_seeder,
+    add_home_section,
+    add_nav_item,
+    add_organisation_merge_hook,
+)
 from dialog.demo import seed_demo
+from dialog.evidence import meeting_evidence, seed_group_meetings
 from dialog.invitations import merge_organisations as merge_invitations
-from dialog.meetings import merge_organisations, upcoming_meetings
+from dialog.meetings import meeting_choices, merge_organisations, upcoming_meetings
 from dialog.privacy import anonymise_older_than
 from dialog.reminders import queue_due_reminders
 from dialog.views import bp
@@ -21,8 +28,12 @@ def init_app(app):
     add_nav_item(app, "dialog.index", _l("Möten"), roles=None, order=20)
     add_home_section(app, "dialog/_home.html", order=20)
     add_demo_seeder(app, seed_demo, order=20)
+    # The agreements' action plan counts meetings as evidence; the groups' demo meetings follow their seed (60).
+    add_choice_source(app, "evidence:dialog", meeting_evidence)
+    add_demo_seeder(app, seed_group_meetings, order=70)
     add_organisation_merge_hook(app, merge_organisations)
     add_organisation_merge_hook(app, merge_invitations)
+    add_choice_source(app, "meetings", meeting_choices)
     app.cli.add_command(anonymise_command)
     app.cli.add_command(reminders_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")

@@ -1,7 +1,6 @@
 """Forms for meetings, registration, check-in, minutes, tasks, signers, documents and series."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,8 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from core.agreements.groups import group_choices
 from core.extensions import db
-from core.forms import REQUIRED, MultiCheckboxField
+from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import LEGAL_FORMS, SUB_REGIONS, VG_SUB_REGIONS, Organisation
 from core.timeutil import local_to_utc, utc_to_local_naive
 from dialog.models import KINDS, LEVELS, MEETING_FIELDS, PRINCIPLES, MeetingSeries, MinutesSigner, TaskStatus
@@ -64,11 +64,13 @@ class SwedishIntegerField(IntegerField):
             raise ValueError(str(BAD_NUMBER)) from exc
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     kind = SelectField(_l("Typ av möte"), choices=list(KINDS.items()))
     series_id = SelectField(_l("Serie"), coerce=int, default=0,
                             description=_l("Möten i samma serie följer upp varandras uppgifter."))
+    group_id = SelectField(_l("Grupp enligt en överenskommelse"), coerce=int, default=0,
+                           description=_l("Mötet räknas mot gruppens mål för antalet möten."))
     description = TextAreaField(_l("Beskrivning"))
     starts_at = SwedishDateTimeField(_l("Börjar"), format=DT_FORMAT, validators=[InputRequired(message=REQUIRED)],
                                      description=_l("Svensk tid."))
@@ -99,6 +101,7 @@ class MeetingForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.series_id.choices = series_choices()
+        self.group_id.choices = [(0, _l("– Ingen grupp –"))] + group_choices()
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
 
     # Each field of MEETING_FIELDS converts the same way both ways, by its kind: times are typed in
@@ -137,7 +140,7 @@ class MeetingForm(FlaskForm):
         return data
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)])
@@ -191,14 +194,14 @@ class WalkInForm(ManualRegistrationForm):
     accessibility_needs = None
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     time_label = StringField(_l("Tid"), validators=[Length(max=20)], description=_l("Till exempel 09.30."))
     title = StringField(_l("Punkt"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     responsible = StringField(_l("Ansvarig"), validators=[Length(max=300)])
     description = TextAreaField(_l("Beskrivning"))
 
 
-class MinutesItemForm(FlaskForm):
+class MinutesItemForm(Form):
     heading = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     body = TextAreaField(_l("Anteckningar"))
     decisions = TextAreaField(_l("Beslut"), description=_l("Ett beslut per rad."))
@@ -206,17 +209,17 @@ class MinutesItemForm(FlaskForm):
                          description=_l("Behövs bara när anteckningarna redan är justerade."))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     what = TextAreaField(_l("Vad ska göras"), validators=[DataRequired(message=REQUIRED)])
     who = StringField(_l("Vem"), validators=[Length(max=300)])
     due_date = DateField(_l("Klart senast"), validators=[Optional()])
 
 
-class TaskStatusForm(FlaskForm):
+class TaskStatusForm(Form):
     status = SelectField(_l("Status"), choices=list(TaskStatus.LABELS.items()))
 
 
-class SignerForm(FlaskForm):
+class SignerForm(Form):
     role = SelectField(_l("Roll"), choices=list(MinutesSigner.ROLES.items()), default=MinutesSigner.JUSTERARE)
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     side = StringField(_l("Företräder"), validators=[Length(max=100)],
@@ -226,20 +229,20 @@ class SignerForm(FlaskForm):
         description=_l("Om du fyller i den kan personen justera med en personlig länk."))
 
 
-class ApproveMinutesForm(FlaskForm):
+class ApproveMinutesForm(Form):
     """The signer's approval on the page of the personal link: the fingerprint of the minutes shown."""
 
     fingerprint = HiddenField()
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Titel"), validators=[Length(max=300)])
     file = FileField(_l("Fil"), validators=[FileRequired(message=_l("Välj en fil."))],
                      description=_l("PDF, Word, Excel, PowerPoint eller OpenDocument."))
     public = BooleanField(_l("Visa på den offentliga sidan"), default=True)
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     title = StringField(_l("Namn på serien"), validators=[DataRequired(message=REQUIRED), Length(max=300)])
     description = TextAreaField(_l("Beskrivning"))
     organiser_id = SelectField(_l("Arrangör"), coerce=int, default=0)
@@ -249,18 +252,18 @@ class SeriesForm(FlaskForm):
         self.organiser_id.choices = organisation_choices(include_review=True, blank=_l("– Ingen arrangör –"))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress."))])
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     present = HiddenField()
 
 
 # --- invitations (issue 13) ---
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     """Whom to invite: groups that narrow each other, and additions. Preview first, then send."""
 
     legal_forms = MultiCheckboxField(_l("Organisationsform"), choices=list(LEGAL_FORMS.items()))
@@ -270,14 +273,20 @@ class InvitationForm(FlaskForm):
                                       description=_l("Plattformen och organisationerna i dess delregion."))
     attended_meeting_ids = MultiCheckboxField(_l("Deltog i ett tidigare möte"), coerce=int,
                                               description=_l("Organisationer som var på plats."))
+    group_ids = MultiCheckboxField(_l("Medlemmar i en grupp"), coerce=int,
+                                   description=_l("Organisationerna bakom gruppens nuvarande ledamöter."))
+    agreement_ids = MultiCheckboxField(_l("Har undertecknat överenskommelsen"), coerce=int,
+                                       description=_l("Organisationer som undertecknat och inte gått ur."))
     organisation_ids = MultiCheckboxField(_l("Organisationer"), coerce=int,
                                           description=_l("Välj enskilda organisationer."))
     preview = SubmitField(_l("Visa urvalet"))
     send = SubmitField(_l("Skicka inbjudningarna"))
 
-    def __init__(self, *args, platforms=(), meetings=(), organisations=(), **kwargs):
+    def __init__(self, *args, platforms=(), meetings=(), organisations=(), groups=(), agreements=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.platform_ids.choices = [(o.id, o.name) for o in platforms]
+        self.group_ids.choices = list(groups)
+        self.agreement_ids.choices = list(agreements)
         self.attended_meeting_ids.choices = [
             (m.id, f"{utc_to_local_naive(m.starts_at):%Y-%m-%d} {m.title}") for m in meetings]
         self.organisation_ids.choices = [(o.id, o.name) for o in organisations]
@@ -285,18 +294,19 @@ class InvitationForm(FlaskForm):
     def selection(self):
         """The ticked choices by name, the fields of dialog.invitations.Selection."""
         return {name: list(getattr(self, name).data or []) for name in (
-            "legal_forms", "sub_regions", "platform_ids", "attended_meeting_ids", "organisation_ids")}
+            "legal_forms", "sub_regions", "platform_ids", "attended_meeting_ids", "group_ids", "agreement_ids",
+            "organisation_ids")}
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """The invited organisation says no (a POST: a mail scanner following the link must not decline)."""
 
 
-class UnsubscribeForm(FlaskForm):
+class UnsubscribeForm(Form):
     """Confirms no more invitations (a POST, for the same reason)."""
 
 
-class InvitedRegistrationForm(FlaskForm):
+class InvitedRegistrationForm(Form):
     """Registration from an invitation: the organisation is the invited one, so it is not asked for."""
 
     name = RegistrationForm.name

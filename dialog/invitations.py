@@ -10,9 +10,12 @@ from sqlalchemy.orm import contains_eager
 
 from core import outbox as outbox_svc
 from core import signing
+from core.agreements.groups import group_choices
+from core.agreements.models import Agreement, GroupMember, Signatory
 from core.extensions import db
 from core.mail import public_url
 from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation, OutboxMessage, utcnow
+from core.timeutil import utc_to_local
 from dialog.calendar import meeting_ics
 from dialog.models import (
     InvitationOptOut,
@@ -38,18 +41,21 @@ class InvitationError(MeetingStateError):
 @dataclass
 class Selection:
     """Whom the organiser chose. Legal forms and sub-regions narrow each other (föreningar in Fyrbodal);
-    platforms, earlier meetings and organisations picked by hand each add to the list."""
+    platforms, earlier meetings, standing groups, an agreement's signatories and organisations picked by hand
+    each add to the list."""
 
     legal_forms: list = field(default_factory=list)
     sub_regions: list = field(default_factory=list)
     platform_ids: list = field(default_factory=list)
     attended_meeting_ids: list = field(default_factory=list)
+    group_ids: list = field(default_factory=list)
+    agreement_ids: list = field(default_factory=list)
     organisation_ids: list = field(default_factory=list)
 
     @property
     def empty(self):
         return not any((self.legal_forms, self.sub_regions, self.platform_ids, self.attended_meeting_ids,
-                        self.organisation_ids))
+                        self.group_ids, self.agreement_ids, self.organisation_ids))
 
 
 @dataclass
@@ -87,6 +93,16 @@ def platforms():
     ).all()
 
 
+def groups():
+    """The agreements' standing groups (cooperation groups, steering groups): (id, label)."""
+    return group_choices()
+
+
+def agreements():
+    """Agreements whose signatories can be invited: (id, name)."""
+    return [(a.id, a.name) for a in db.session.scalars(sa.select(Agreement).order_by(Agreement.title))]
+
+
 def earlier_meetings(meeting):
     """Meetings before this one whose participating organisations can be invited again (latest first)."""
     return db.session.scalars(
@@ -119,6 +135,14 @@ def chosen_organisations(selection):
             sa.select(Registration.organisation_id).where(
                 Registration.meeting_id.in_(selection.attended_meeting_ids), Registration.attended.is_(True),
                 Registration.organisation_id.is_not(None))))
+    if selection.group_ids:
+        # The organisations of the group's members whose term has not ended.
+        conditions.append(Organisation.id.in_(sa.select(GroupMember.organisation_id).where(
+            GroupMember.group_id.in_(selection.group_ids), GroupMember.organisation_id.is_not(None),
+            sa.or_(GroupMember.term_end.is_(None), GroupMember.term_end >= utc_to_local(utcnow()).date()))))
+    if selection.agreement_ids:
+        conditions.append(Organisation.id.in_(sa.select(Signatory.organisation_id).where(
+            Signatory.agreement_id.in_(selection.agreement_ids), Signatory.withdrawn_on.is_(None))))
     if selection.organisation_ids:
         conditions.append(Organisation.id.in_(selection.organisation_ids))
     if not conditions:

@@ -1,10 +1,13 @@
 """Meetings and series: queries, the rules for saving a meeting, its status and its agenda."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from core.templating import local_date
 from dialog.models import (
     MEETING_FIELDS,
     AgendaItem,
@@ -39,6 +42,20 @@ def upcoming_meetings(now=None, limit=None):
     if limit:
         query = query.limit(limit)
     return db.session.scalars(query).all()
+
+
+def meeting_choices(ids=None, now=None):
+    """The "meetings" choice source (core/registry.py) other areas' forms pick from: [(id, "date – title")].
+
+    Without ids: the recent and upcoming meetings (starting within the last 60 days or later), newest
+    first, at most 50. With ids: the labels of exactly those meetings, whenever they were."""
+    query = sa.select(Meeting)
+    if ids is not None:
+        query = query.where(Meeting.id.in_(list(ids)))
+    else:
+        since = (now or utcnow()) - timedelta(days=60)
+        query = query.where(Meeting.starts_at >= since).order_by(Meeting.starts_at.desc()).limit(50)
+    return [(m.id, f"{local_date(m.starts_at)} – {m.title}") for m in db.session.scalars(query)]
 
 
 def past_meetings(now=None):

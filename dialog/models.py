@@ -38,7 +38,7 @@ LEVELS = {
 
 # What an organiser sets on a meeting: the form, its pre-filling and the save all go by this one list.
 MEETING_FIELDS = (
-    "title", "kind", "series_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
+    "title", "kind", "series_id", "group_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
     "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
     "principles", "levels", "minute_taker", "what_to_bring", "reminder_days_before",
 )
@@ -118,6 +118,8 @@ class Meeting(db.Model):
     series_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
+    # The standing group (core/agreements) whose meeting this is; its page counts meetings against the target.
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreement_groups.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[str] = mapped_column(sa.String(30), default="dialogmote")
     description: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,9 +1,12 @@
 """Shared fixtures: app, db, client, auth and factories.
 
 Tests run on SQLite by default and on PostgreSQL when DATABASE_URL points at one. The schema is
-built once per session; after each test every table is emptied, so tests are isolated even when a
-live server thread (browser tests) writes through its own connections.
+built once per session. A test runs inside one outer transaction that is rolled back afterwards: every
+session commit (and every `db.engine.begin()`) only releases a savepoint on that connection. Tests whose
+writes must reach other connections — browser tests (a live server thread) and tests marked
+`truncate` (other threads) — commit for real and every table is emptied after them instead.
 """
+import contextlib
 import contextvars
 import os
 import re
@@ -61,6 +64,8 @@ def _app(database_url):
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
+        # A session whose connection is already in a transaction works in a savepoint of it (see _rolled_back).
+        _db.session.session_factory.configure(join_transaction_mode="create_savepoint")
         _db.drop_all()
         _db.create_all()
     yield app
@@ -82,20 +87,62 @@ def _truncate_all():
                 conn.execute(t.delete())
 
 
+@contextlib.contextmanager
+def _rolled_back(engine):
+    """Everything the test writes goes into one transaction on one connection, rolled back at the end.
+
+    The ORM session joins it with a savepoint (join_transaction_mode); code that takes a connection of its
+    own (`db.engine.begin()`, e.g. the barometer's raw upsert) gets this one, with begin() as a savepoint
+    and close() left to us, so it sees the test's rows and its writes are undone too.
+    """
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins a transaction only before a write, so a SAVEPOINT would start (and its RELEASE
+        # commit) the real one. The workaround from SQLAlchemy's SQLite docs, on this connection only:
+        # pysqlite hands transactions over and we emit BEGIN. Truncating tests keep pysqlite's own ways, so
+        # their reads see what a server thread committed meanwhile.
+        connection.connection.driver_connection.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    close = connection.close
+    engine.connect = lambda: connection
+    connection.begin = connection.begin_nested
+    connection.close = lambda: None
+    try:
+        yield
+    finally:
+        _db.session.remove()
+        del engine.connect, connection.begin, connection.close
+        if outer.is_active:
+            outer.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
+        close()
+
+
+def _needs_truncation(request):
+    return request.node.get_closest_marker("truncate") or request.node.get_closest_marker("browser")
+
+
 @pytest.fixture
-def app(_app):
+def app(_app, request):
     """The app with an empty database and an app context pushed."""
     _app.extensions.pop("samrad_outbox", None)
     ctx = _app.test_request_context()
     ctx.push()
-    yield _app
-    _db.session.rollback()
-    _db.session.remove()
+    truncate = _needs_truncation(request)
+    with contextlib.nullcontext() if truncate else _rolled_back(_db.engine):
+        yield _app
+        _db.session.rollback()
+        _db.session.remove()
     limiter.reset()
     ctx.pop()
-    with _app.app_context():
-        _truncate_all()
-        _db.session.remove()
+    if truncate:
+        with _app.app_context():
+            _truncate_all()
+            _db.session.remove()
 
 
 @pytest.fixture

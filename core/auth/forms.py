@@ -1,10 +1,9 @@
 """Forms for logging in, passwords, invitations and tokens."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from core.forms import REQUIRED, MultiCheckboxField
+from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import Role
 
 MIN_PASSWORD = 10
@@ -21,7 +20,7 @@ def password_field(label):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-postadress"), validators=[DataRequired(message=REQUIRED)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Lösenord"), validators=[DataRequired(message=REQUIRED)],
@@ -29,7 +28,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Kom ihåg mig på den här enheten"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = password_field(_l("Nytt lösenord"))
     confirm = PasswordField(
         _l("Upprepa lösenordet"),
@@ -51,12 +50,12 @@ class ChangePasswordForm(SetPasswordForm):
             raise ValidationError(_l("Det nuvarande lösenordet stämmer inte."))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress."))])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(message=REQUIRED), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)])
     name = StringField(_l("Namn"), validators=[Length(max=200)])
@@ -65,6 +64,6 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Kontot är aktivt"), default=True)
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Vad ska nyckeln användas till?"), validators=[
         DataRequired(message=REQUIRED), Length(max=100)])

@@ -7,14 +7,18 @@ from flask import current_app, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
 
+from core.errors import DomainError
 from core.extensions import db
 from core.mail import send_mail
 from core.models import ApiToken, Membership, User, utcnow
 from core.signing import fingerprint, sign, unsign
 
 
-class AuthError(Exception):
+class AuthError(DomainError):
     """A login refused for a reason the user may be told."""
+
+    code = "login_refused"
+    status = 401
 
 
 def start_session(user, remember=False):

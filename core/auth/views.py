@@ -92,8 +92,7 @@ def account():
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
     ).all()
-    return render_template("core/auth/account.html", form=form, tokens=tokens, token_form=TokenForm(),
-                           empty_form=EmptyForm())
+    return render_template("core/auth/account.html", form=form, tokens=tokens, token_form=TokenForm())
 
 
 @bp.route("/konto/nycklar", methods=["POST"])
@@ -106,7 +105,7 @@ def create_token():
             sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
         ).all()
         return render_template("core/auth/account.html", form=ChangePasswordForm(current_user), tokens=tokens,
-                               token_form=TokenForm(formdata=None), empty_form=EmptyForm(), new_token=raw)
+                               token_form=TokenForm(formdata=None), new_token=raw)
     flash(_("Ge nyckeln ett namn."), "error")
     return redirect(url_for("auth.account"))
 
@@ -203,7 +202,7 @@ def edit_user(user_id):
         services.update_user(user, form.name.data, form.roles.data, form.organisations.data, form.active.data)
         flash(_("Användaren är sparad."), "success")
         return redirect(url_for("auth.users"))
-    return render_template("core/auth/user_form.html", form=form, user=user, empty_form=EmptyForm())
+    return render_template("core/auth/user_form.html", form=form, user=user)
 
 
 @bp.route("/admin/anvandare/<int:user_id>/skicka-inbjudan", methods=["POST"])

@@ -1,12 +1,14 @@
 """Forms of the organisation registry: edit, search, import upload."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from core.forms import Form
 from core.models import LEGAL_FORMS, SUB_REGIONS, VG_SUB_REGIONS
+from core.organisations.services import DuplicateNumber
 
 
 def legal_form_choices():
@@ -19,7 +21,7 @@ def sub_region_choices(blank):
     return [("", blank)] + vg + others
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """The editable fields; the rules live in services.clean_organisation_data, run by the view."""
 
     name = StringField(_l("Namn"), validators=[DataRequired(message=_l("Skriv organisationens namn.")),
@@ -43,8 +45,6 @@ class OrganisationForm(FlaskForm):
 
     def add_errors(self, errors, link_for=None):
         """Put service errors beside their fields; a duplicate number gets a link to the other one."""
-        from core.organisations.services import DuplicateNumber
-
         for key, message in errors.items():
             if isinstance(message, DuplicateNumber) and link_for is not None:
                 message = duplicate_message(message.other, link_for(message.other))
@@ -52,14 +52,12 @@ class OrganisationForm(FlaskForm):
 
 
 def duplicate_message(other, url):
-    from flask_babel import gettext as _
-
     link = Markup('<a href="{}">{}</a>').format(url, other.name)
     # The catalogue's text is ours; only the name is user text and it is escaped above.
     return Markup(_("Numret används redan av %(name)s.", name=link))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The list's search and filters; read from the query string, so no CSRF token."""
 
     class Meta:
@@ -85,7 +83,7 @@ class SearchForm(FlaskForm):
                 f.data = ""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Fil (CSV eller Excel .xlsx)"),
                      validators=[FileRequired(message=_l("Välj en fil att läsa in."))],
                      render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument."

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation
 from core.organisations import services
@@ -39,12 +41,10 @@ HEADER_ALIASES = {
 }
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; message is Swedish and translatable."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+    code = "unreadable_file"
 
 
 def fold(text):
@@ -137,8 +137,6 @@ def _cell_text(value):
 
 
 def read_xlsx(data):
-    from openpyxl import load_workbook
-
     unreadable = _l("Excel-filen kunde inte läsas. Spara den igen som .xlsx och försök igen.")
     try:
         check_office_archive(data)

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Membership, Organisation, utcnow
 from core.timeutil import utc_to_local_naive
@@ -29,12 +31,11 @@ MSG_NAME_REQUIRED = _l("Skriv organisationens namn.")
 MSG_NAME_LONG = _l("Namnet får vara högst 300 tecken.")
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """A value a person typed that the registry cannot take; message is Swedish and translatable."""
 
     def __init__(self, message, field_name=None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, field=field_name)
         self.field = field_name
 
 
@@ -157,8 +158,6 @@ class DuplicateNumber:
     other: Organisation
 
     def __str__(self):
-        from flask_babel import gettext as _
-
         return _("Numret används redan av %(name)s.", name=self.other.name)
 
 
@@ -187,11 +186,12 @@ def update_organisation(org, data):
     return org
 
 
-class OrganisationErrors(ValueError):
+class OrganisationErrors(DomainError):
     """Several field errors at once: {field: message}."""
 
     def __init__(self, errors):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()),
+                         errors={k: str(v) for k, v in errors.items()})
         self.errors = errors
 
 
@@ -393,8 +393,6 @@ def merge_organisations(keep, drop):
 
 def export_table(organisations):
     """(header, rows) for CSV/XLSX; headers are the Swedish import headers so a file round-trips."""
-    from flask_babel import gettext as _
-
     header = [_("namn"), _("organisationsnummer"), _("juridisk form"), _("delregion"), _("e-post"),
               _("webbplats"), _("anteckningar"), _("behöver granskas"), _("skapad")]
     rows = [

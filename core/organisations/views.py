@@ -123,7 +123,7 @@ def create():
 def detail(org_id):
     org = get_organisation_or_404(org_id, current_user)
     members = sorted(org.memberships, key=lambda m: m.user.display_name.lower())
-    return render_template("core/organisations/detail.html", org=org, members=members, empty_form=EmptyForm())
+    return render_template("core/organisations/detail.html", org=org, members=members)
 
 
 @bp.route("/<int:org_id>/redigera", methods=["GET", "POST"])
@@ -184,7 +184,7 @@ def merge(keep_id, drop_id):
             return redirect(url_for("organisations.merge", keep_id=keep_id, drop_id=drop_id))
         flash(_("%(drop)s är sammanfogad med %(keep)s.", drop=drop_name, keep=keep.name), "success")
         return redirect(url_for("organisations.detail", org_id=keep_id))
-    return render_template("core/organisations/merge.html", plan=plan, form=form, labels=FIELD_LABELS,
+    return render_template("core/organisations/merge.html", plan=plan, labels=FIELD_LABELS,
                            display=services.field_display)
 
 
@@ -232,7 +232,7 @@ def import_upload():
                 session[SESSION_KEY] = {"id": upload_id, "kind": report.kind, "name": upload.filename[:200],
                                         "user": current_user.id}
                 return render_template("core/organisations/import_report.html", report=report, preview=True,
-                                       filename=upload.filename, upload_id=upload_id, form=EmptyForm(),
+                                       filename=upload.filename, upload_id=upload_id,
                                        labels=FIELD_LABELS, display=services.field_display)
     return render_template("core/organisations/import.html", form=form, max_size=_size_text(_max_upload()))
 

@@ -270,6 +270,8 @@
     document.querySelectorAll("script[data-plotly-for]").forEach(function (node) {
       var target = document.getElementById(node.getAttribute("data-plotly-for"));
       if (!target) return;
+      // The height the page asked for (no inline style attribute: the CSP may one day forbid it).
+      if (target.dataset.minHeight) target.style.minHeight = target.dataset.minHeight + "px";
       plot(target, JSON.parse(node.textContent));
     });
     if (observer) document.querySelectorAll(".chart").forEach(function (el) { observer.observe(el); });

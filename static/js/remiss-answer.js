@@ -8,6 +8,9 @@
   var DEBOUNCE_MS = 2000;
   var msgNode = document.getElementById("remiss-answer-messages");
   var MSG = msgNode ? JSON.parse(msgNode.textContent) : {};
+  // The fields the server saves, from the page: name -> null (the answer's own) or [section id, field].
+  var fieldsNode = document.getElementById("remiss-answer-fields");
+  var FIELDS = fieldsNode ? JSON.parse(fieldsNode.textContent) : {};
   var url = form.getAttribute("data-autosave-url");
   var csrfUrl = form.getAttribute("data-csrf-url");
   var storageKey = form.getAttribute("data-storage-key");
@@ -34,7 +37,7 @@
 
   function isField(el) {
     if (!el || !el.name) return false;
-    return /^(position|general_comment|decided_by|signatory|contains_personal_data|require_ready|s-\d+-(position|comment|proposed_wording))$/.test(el.name);
+    return Object.prototype.hasOwnProperty.call(FIELDS, el.name);
   }
 
   function elements(name) {
@@ -82,11 +85,11 @@
   }
 
   function serverValue(current, name) {
-    var m = /^s-(\d+)-(\w+)$/.exec(name);
+    var m = FIELDS[name];
     if (m) {
-      var row = (current.sections || {})[m[1]];
-      if (!row) return m[2] === "position" ? "" : "";
-      return row[m[2]] == null ? "" : row[m[2]];
+      var row = (current.sections || {})[m[0]];
+      if (!row) return "";
+      return row[m[1]] == null ? "" : row[m[1]];
     }
     var v = current[name];
     return v == null ? "" : v;
@@ -95,10 +98,10 @@
   function payload(values) {
     var fields = { sections: {} };
     Object.keys(values).forEach(function (name) {
-      var m = /^s-(\d+)-(\w+)$/.exec(name);
+      var m = FIELDS[name];
       if (m) {
-        fields.sections[m[1]] = fields.sections[m[1]] || {};
-        fields.sections[m[1]][m[2]] = values[name];
+        fields.sections[m[0]] = fields.sections[m[0]] || {};
+        fields.sections[m[0]][m[1]] = values[name];
       } else {
         fields[name] = values[name];
       }

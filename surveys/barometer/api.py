@@ -1,15 +1,22 @@
 """The participants' JSON API under /api/v1/live/…: state, joining, answering, results, events."""
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from core import ratelimit
 from core.access import api_user, bearer_token
+from core.errors import json_error
 from core.extensions import csrf, db, limiter
 from core.models import hash_token
-from surveys.barometer import services, streams
-from surveys.barometer.models import LiveSession
-from surveys.barometer.services import LiveError
+from surveys.barometer import answering, results, sessions, streams
+from surveys.barometer.access import (
+    can_see_results,
+    get_session_by_code_or_404,
+    normalise_code,
+    participant_id_in,
+)
+from surveys.barometer.models import LiveError, LiveSession
+from surveys.barometer.openapi import document
 
 bp = Blueprint("barometer_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -30,48 +37,28 @@ def token_or_ip():
 
 @bp.errorhandler(LiveError)
 def live_error(exc):
-    return jsonify(exc.as_json()), exc.status
-
-
-def _session_or_404(code):
-    normal = services.normalise_code(code)
-    session = services.get_session_by_code(normal) if normal else None
-    if session is None:
-        raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code[:12]))
-    return session
-
-
-def _participant_id(session):
-    """The caller's participant id if it sent a valid token of this session; else None."""
-    token = bearer_token()
-    if not token:
-        return None
-    try:
-        participant_id, session_id = services.participant_for_token(token)
-    except LiveError:
-        return None
-    return participant_id if session_id == session.id else None
+    return exc.to_json()
 
 
 @bp.get("/live/<code>")
 @limiter.limit(_limit("LIVE_READ_LIMIT", "120 per minute"), key_func=token_or_ip)
 def state(code):
-    session = _session_or_404(code)
-    return jsonify(services.session_state(session, participant_id=_participant_id(session)))
+    session = get_session_by_code_or_404(code)
+    return sessions.session_state(session, participant_id=participant_id_in(session, bearer_token()))
 
 
 @bp.post("/live/<code>/join")
 @limiter.limit(_limit("LIVE_JOIN_LIMIT", "300 per minute"), key_func=get_remote_address)
 def join(code):
-    session = _session_or_404(code)
+    session = get_session_by_code_or_404(code)
     body = request.get_json(silent=True)
     if body is None and request.content_length:
         raise LiveError(400, "bad_json", _("Skicka JSON, till exempel {\"background\": {}}."))
     body = body or {}
     if not isinstance(body, dict) or not isinstance(body.get("background", {}), dict | None):
         raise LiveError(400, "bad_background", _("Bakgrundssvaren ska vara ett objekt: {\"fråge-id\": \"värde\"}."))
-    _participant, token = services.join(session, body.get("background"))
-    return jsonify({"participant_token": token}), 201
+    _participant, token = answering.join(session, body.get("background"))
+    return {"participant_token": token}, 201
 
 
 @bp.put("/live/<code>/statements/<int:statement_id>/answer")
@@ -79,26 +66,26 @@ def join(code):
 def answer(code, statement_id):
     if not ratelimit.hit("LIVE_ANSWER_LIMIT", "30 per 10 seconds", "live-answer", token_or_ip()):
         raise LiveError(429, "rate_limited", _("För många svar på kort tid. Vänta en stund och försök igen."))
-    normal = services.normalise_code(code)
+    normal = normalise_code(code)
     if normal is None:
         raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code[:12]))
     token = bearer_token()
     if not token:
         raise LiveError(401, "missing_token", _("Deltagarnyckel saknas. Gå med i sessionen först."))
-    value = services.parse_value(request.get_json(silent=True))
-    return jsonify(services.submit_answer(normal, statement_id, token, value))
+    value = answering.parse_value(request.get_json(silent=True))
+    return answering.submit_answer(normal, statement_id, token, value)
 
 
-@bp.get("/live/<code>/results")
+@bp.get("/live/<code>/results", endpoint="results")
 @limiter.limit(_limit("LIVE_READ_LIMIT", "120 per minute"), key_func=token_or_ip)
-def results(code):
-    session = _session_or_404(code)
+def results_json(code):
+    session = get_session_by_code_or_404(code)
     user = api_user()
     if user is not None and session.barometer.can_manage(user):
-        return jsonify(services.results_json(session))
-    if session.results_shown:
+        return results.results_json(session)
+    if can_see_results(session, user):
         # In the room, showing results reveals the current statement; after the session, all of them.
-        return jsonify(services.results_json(session, only_current=not session.ended))
+        return results.results_json(session, only_current=not session.ended)
     if user is None:
         raise LiveError(401, "unauthorized",
                         _("Resultaten visas för moderatorn tills de visas för alla. Logga in eller använd en API-nyckel."))
@@ -108,21 +95,18 @@ def results(code):
 @bp.get("/live/<code>/events")
 @limiter.limit(_limit("LIVE_STREAM_LIMIT", "600 per minute"), key_func=get_remote_address)
 def events(code):
-    session = _session_or_404(code)
+    session = get_session_by_code_or_404(code)
     if not streams.try_acquire_phone_stream():
-        response = jsonify({"error": "busy", "message": _("Servern har många öppna anslutningar. Sidan frågar i stället.")})
-        response.headers["Retry-After"] = "20"
-        return response, 503
+        body, status = json_error(503, "busy", _("Servern har många öppna anslutningar. Sidan frågar i stället."))
+        return body, status, {"Retry-After": "20"}
     session_id = session.id
 
     def load():
-        return services.session_state(db.session.get(LiveSession, session_id))
+        return sessions.session_state(db.session.get(LiveSession, session_id))
 
     return streams.phone_stream(session_id, load)
 
 
 @bp.get("/openapi.json")
 def openapi():
-    from surveys.barometer.openapi import document
-
-    return jsonify(document(request.host_url.rstrip("/")))
+    return document(request.host_url.rstrip("/"))

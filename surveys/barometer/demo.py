@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import User
-from surveys.barometer import services
+from surveys.barometer import authoring, sessions
 from surveys.barometer.models import Barometer, LiveSession
 
 DEMO_OWNER = "moderator@samrad.example"
@@ -25,16 +25,16 @@ def seed_demo():
     owner = db.session.scalar(sa.select(User).where(User.email == DEMO_OWNER))
     barometer = db.session.scalar(sa.select(Barometer).where(Barometer.title == DEMO_TITLE))
     if barometer is None:
-        barometer = services.create_barometer(
+        barometer = authoring.create_barometer(
             owner, DEMO_TITLE,
             "Påståendena från dialogkonferensen i Karlstad den 23 oktober 2015. Deltagarna placerade sig "
             "mellan ”Jag håller INTE med” och ”Jag håller med”.",
         )
         for text in VARMLAND_STATEMENTS:
-            services.add_statement(barometer, text)
+            authoring.add_statement(barometer, text)
     session = db.session.scalar(sa.select(LiveSession).where(LiveSession.code == DEMO_CODE))
     if session is None:
-        session = services.start_session(barometer, owner, "Konferensen i Karlstad (demo)", code=DEMO_CODE)
+        session = sessions.start_session(barometer, owner, "Konferensen i Karlstad (demo)", code=DEMO_CODE)
         session.show_statement(barometer.statements[0])
         session.open_statement()
         db.session.commit()

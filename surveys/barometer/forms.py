@@ -1,14 +1,14 @@
 """Forms for barometers, statements, background questions, sessions and typing a join code."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from core.forms import REQUIRED, MultiCheckboxField
+from core.forms import REQUIRED, Form, MultiCheckboxField
 from surveys.barometer.models import DEFAULT_LABELS, JOIN_CODE_LENGTH, SCALE_STEPS
+from surveys.barometer.sessions import meeting_choices
 
 
-class BarometerForm(FlaskForm):
+class BarometerForm(Form):
     title = StringField(_l("Rubrik"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Visas för moderatorn, inte för deltagarna."))
@@ -17,7 +17,7 @@ class BarometerForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
-class StatementForm(FlaskForm):
+class StatementForm(Form):
     text = TextAreaField(_l("Påstående"), validators=[DataRequired(REQUIRED), Length(max=500)],
                          description=_l("Skriv ett påstående som man kan hålla med om eller inte."))
     steps = SelectField(_l("Antal steg på skalan"), coerce=int, default=5,
@@ -49,7 +49,7 @@ class StatementForm(FlaskForm):
         return {n: labels for n, labels in DEFAULT_LABELS.items()}
 
 
-class BackgroundQuestionForm(FlaskForm):
+class BackgroundQuestionForm(Form):
     text = StringField(_l("Fråga"), validators=[DataRequired(REQUIRED), Length(max=300)])
     options = TextAreaField(_l("Svarsalternativ"), validators=[DataRequired(REQUIRED)],
                             description=_l("Ett alternativ per rad, minst två."))
@@ -67,13 +67,13 @@ class BackgroundQuestionForm(FlaskForm):
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
 
 
-class CopyStatementsForm(FlaskForm):
+class CopyStatementsForm(Form):
     statements = MultiCheckboxField(_l("Påståenden att kopiera"), coerce=int,
                                     validators=[DataRequired(_l("Välj minst ett påstående."))])
     submit = SubmitField(_l("Kopiera valda"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     name = StringField(_l("Namn på tillfället"), validators=[Optional(), Length(max=200)],
                        description=_l("Till exempel ”Länskonferensen 23 oktober”. Syns i resultaten."))
     meeting = SelectField(_l("Dialogmöte eller konferens (valfritt)"), coerce=int, default=0, choices=[],
@@ -81,7 +81,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Starta livesession"))
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     # The participants' form carries no account; CSRF still protects it like every other form.
     code = StringField(_l("Kod"), validators=[DataRequired(_l("Skriv koden som visas på skärmen.")),
                                               Length(max=20)],
@@ -92,3 +92,10 @@ class JoinCodeForm(FlaskForm):
         cleaned = "".join((field.data or "").split()).upper()
         if len(cleaned) != JOIN_CODE_LENGTH or not cleaned.isalnum() or not cleaned.isascii():
             raise ValidationError(_l("Koden har sex tecken, bokstäver och siffror."))
+
+
+def session_form():
+    """The start form, its meeting list from the "meetings" choice source (see sessions.meeting_choices)."""
+    form = SessionForm()
+    form.meeting.choices = meeting_choices()
+    return form

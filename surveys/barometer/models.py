@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import User, utcnow
 
@@ -31,13 +32,31 @@ JOIN_CODE_LENGTH = 6
 JOIN_CODE_REGEX = "[A-Za-z0-9]{6}"
 
 
-class TransitionError(ValueError):
+class BarometerError(DomainError):
+    """A rule of the barometer area refused what was asked."""
+
+
+class TransitionError(BarometerError):
     """A live session was asked for a change its state does not allow."""
 
+    status = 409
+
     def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code)
+
+
+class StatementLocked(BarometerError):
+    """A statement (or background question) that has answers can no longer be edited or deleted."""
+
+    code = "statement_locked"
+    status = 409
+
+
+class LiveError(BarometerError):
+    """A refusal on the participants' live path (the JSON API): HTTP status, machine code, Swedish message."""
+
+    def __init__(self, status, code, message):
+        super().__init__(message, code=code, status=status)
 
 
 class Barometer(db.Model):
@@ -161,7 +180,6 @@ class LiveSession(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
 
     barometer: Mapped[Barometer] = relationship(back_populates="sessions")
-    meeting: Mapped["Meeting | None"] = relationship("Meeting")  # noqa: F821 - dialog.models.Meeting
     current_statement: Mapped[Statement | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
@@ -171,6 +189,22 @@ class LiveSession(db.Model):
     @property
     def ended(self):
         return self.state == SessionState.ENDED
+
+    @property
+    def running(self):
+        return self.state == SessionState.RUNNING
+
+    @property
+    def waiting(self):
+        return self.state == SessionState.WAITING
+
+    def accepts_answer(self, statement, value):
+        """The model's rule for a valid answer: the session runs, the statement is the current, open one
+        and the value is on its scale. The hot path's ANSWER_UPSERT (answering.py) states the same rule in
+        SQL; tests/test_barometer/test_answer_rule.py checks that the two agree."""
+        return (self.running and bool(self.statement_open) and statement is not None
+                and self.current_statement_id == statement.id and statement.barometer_id == self.barometer_id
+                and statement.valid_value(value))
 
     @property
     def state_label(self):

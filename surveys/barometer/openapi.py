@@ -1,4 +1,5 @@
 """The OpenAPI 3 description of the live barometer API, served at /api/v1/openapi.json."""
+from surveys.barometer.models import SessionState
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -137,7 +138,7 @@ def document(server_url=""):
                     "mean": {"type": "number", "nullable": True}}},
                 "State": {"type": "object", "properties": {
                     "code": {"type": "string"}, "title": {"type": "string"},
-                    "state": {"type": "string", "enum": ["waiting", "running", "ended"]},
+                    "state": {"type": "string", "enum": list(SessionState.ALL)},
                     "version": {"type": "integer"}, "statement_count": {"type": "integer"},
                     "statement": {"allOf": [{"$ref": "#/components/schemas/Statement"}], "nullable": True},
                     "statement_open": {"type": "boolean"}, "results_shown": {"type": "boolean"},

@@ -5,10 +5,13 @@ from flask import abort
 from core.extensions import db
 from core.models import Role
 from surveys.remiss.models import (
+    AnswerSubmission,
     InvitedBody,
+    KeyQuote,
     Remiss,
     RemissAnswer,
     RemissAttachment,
+    RemissSection,
     RemissStatus,
     SectionAnswer,
 )
@@ -136,3 +139,46 @@ def get_attachment_or_404(remiss_id, attachment_id, for_user):
     if remiss.is_published() and answer.is_public:
         return att
     abort(404)
+
+
+def get_section_or_404(remiss, section_id):
+    """A section of the remiss, by id (the remiss was looked up for the user already)."""
+    section = db.session.get(RemissSection, section_id)
+    if section is None or section.remiss_id != remiss.id:
+        abort(404)
+    return section
+
+
+def get_section_by_number_or_404(remiss, number):
+    section = db.session.scalar(sa.select(RemissSection).where(RemissSection.remiss_id == remiss.id,
+                                                               RemissSection.number == number))
+    if section is None:
+        abort(404)
+    return section
+
+
+def get_body_or_404(remiss, body_id):
+    """An invited body of the remiss (the remiss was looked up for the user already)."""
+    body = db.session.get(InvitedBody, body_id)
+    if body is None or body.remiss_id != remiss.id:
+        abort(404)
+    return body
+
+
+def get_quote_or_404(remiss, quote_id):
+    """A key quote marked in one of the remiss's answers (the remiss was looked up for the drafting group)."""
+    quote = db.session.get(KeyQuote, quote_id)
+    if quote is None or quote.section_answer.answer.remiss_id != remiss.id:
+        abort(404)
+    return quote
+
+
+def get_submission_or_404(answer, number):
+    """A submitted version of the answer, by its number (the answer was looked up for the user already)."""
+    submission = None
+    if answer is not None:
+        submission = db.session.scalar(sa.select(AnswerSubmission).where(
+            AnswerSubmission.answer_id == answer.id, AnswerSubmission.number == number))
+    if submission is None:
+        abort(404)
+    return submission

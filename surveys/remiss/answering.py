@@ -7,26 +7,50 @@ from core.extensions import db
 from core.mail import send_mail
 from core.models import utcnow
 from core.timeutil import utc_to_local
+from surveys.remiss import access, managing
 from surveys.remiss.models import (
     POSITIONS,
     AnswerSubmission,
     BodyStatus,
     InvitedBody,
+    Remiss,
     RemissAnswer,
     RemissError,
+    RemissStatus,
     SectionAnswer,
 )
 
 TEXT_LIMIT = 200_000
 SHORT_FIELDS = {"decided_by": 300, "signatory": 300}
 SECTION_FIELDS = ("position", "comment", "proposed_wording")
+# The editor's own fields; a section's are named s-<section id>-<field> (see editor_fields).
+ANSWER_FIELDS = ("position", "general_comment", "decided_by", "signatory")
+ANSWER_FLAGS = ("contains_personal_data", "require_ready")
 
 
-class VersionConflict(Exception):
+def section_field_name(section_id, field):
+    return f"s-{section_id}-{field}"
+
+
+def editor_fields(remiss):
+    """Every field the answer editor saves: name → None for the answer's own, [section id, field] for a section's.
+    The editor script gets this, so the names are written in one place."""
+    names = {name: None for name in ANSWER_FIELDS + ANSWER_FLAGS}
+    for section in remiss.sections:
+        for field in SECTION_FIELDS:
+            names[section_field_name(section.id, field)] = [str(section.id), field]
+    return names
+
+
+class VersionConflict(RemissError):
     """Someone else saved the answer since this editor loaded it; carries what is saved now."""
 
+    code = "conflict"
+    status = 409
+
     def __init__(self, answer):
-        super().__init__("version conflict")
+        super().__init__(_("Någon annan har sparat svaret medan du skrev. Jämför texterna; inget har skrivits "
+                           "över."))
         self.answer = answer
 
 
@@ -59,6 +83,40 @@ def _ensure_body(remiss, organisation_id):
                            status=BodyStatus.OPENED, opened_at=utcnow())
         db.session.add(body)
     return body
+
+
+def my_organisations(remiss, user):
+    """The user's organisations that may answer the remiss, each with its answer, invitation and deadline."""
+    answerable = access.answerable_org_ids(remiss, user)
+    out = []
+    for org in user.organisations:
+        if org.id in answerable:
+            answer = db.session.scalar(sa.select(RemissAnswer).where(
+                RemissAnswer.remiss_id == remiss.id, RemissAnswer.organisation_id == org.id))
+            out.append({"org": org, "answer": answer, "body": body_for(remiss, org.id),
+                        "accepting": accepting(remiss, org.id), "deadline": deadline_for(remiss, org.id)})
+    return out
+
+
+def open_remisses_for(user):
+    """For the home page: open remisses the user's organisations may answer now."""
+    if not user.is_authenticated or not user.organisation_ids:
+        return []
+    out = []
+    for remiss in db.session.scalars(sa.select(Remiss).where(Remiss.status == RemissStatus.OPEN)
+                                     .order_by(Remiss.deadline)):
+        orgs = access.answerable_org_ids(remiss, user)
+        for org in user.organisations:
+            if org.id in orgs and accepting(remiss, org.id):
+                out.append({"remiss": remiss, "organisation": org, "deadline": deadline_for(remiss, org.id)})
+    return out
+
+
+def add_attachment(remiss, organisation_id, answer, file_storage, user):
+    """A PDF attached to the answer, while the remiss takes answers from the organisation."""
+    if not accepting(remiss, organisation_id):
+        raise RemissError(_("Remissen tar inte emot svar just nu."))
+    return managing.add_attachment(remiss, file_storage, user, answer=answer)
 
 
 def get_or_start_answer(remiss, organisation_id, user):

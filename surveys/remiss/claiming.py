@@ -12,7 +12,12 @@ from flask_babel import gettext as _
 
 from core.extensions import db
 from core.models import Membership, Organisation, Role, User, utcnow
-from core.organisations.services import DuplicateNumber, clean_organisation_data
+from core.organisations.services import (
+    DuplicateNumber,
+    OrganisationError,
+    clean_organisation_data,
+    normalise_email,
+)
 from surveys.remiss.models import BodyStatus, InvitedBody, RemissError
 
 
@@ -21,7 +26,6 @@ class ClaimError(RemissError):
 
     def __init__(self, message, field=None):
         super().__init__(message)
-        self.message = message
         self.field = field
 
 
@@ -178,14 +182,15 @@ def take_on(body, user, organisation_id=None, data=None):
 
 
 def _typed_address(email):
-    """The address typed by someone holding a link that went to no address (passed on by hand)."""
-    email = (email or "").strip().lower()
-    if not email:
+    """The address typed by someone holding a link that went to no address (passed on by hand), checked by the
+    registry's one rule (core normalise_email) and kept in lower case, as invited addresses are compared."""
+    try:
+        address = normalise_email(email)
+    except OrganisationError:
+        raise ClaimError(_("Skriv en giltig e-postadress."), "email") from None
+    if address is None:
         raise ClaimError(_("Fyll i det här fältet."), "email")
-    local, _at, domain = email.partition("@")
-    if not local or "." not in domain or " " in email:
-        raise ClaimError(_("Skriv en giltig e-postadress."), "email")
-    return email
+    return address.lower()
 
 
 def sign_up(body, name, password, data=None, email=None):

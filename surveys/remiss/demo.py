@@ -3,13 +3,17 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from core.demo import VG_PLATFORMS
 from core.extensions import db
 from core.models import Organisation, User, utcnow
 from core.timeutil import local_to_utc, utc_to_local
+from surveys.remiss.answering import snapshot
 from surveys.remiss.models import (
     AnswerSubmission,
     BodyStatus,
+    CommentTag,
     InvitedBody,
+    KeyQuote,
     Remiss,
     RemissAnswer,
     RemissSection,
@@ -125,8 +129,6 @@ def seed_demo():
         remiss.sections.append(RemissSection(number=i, heading=heading, text=text))
     db.session.add(remiss)
     db.session.flush()
-    from core.demo import VG_PLATFORMS
-
     for _name, number, _form, region in VG_PLATFORMS:
         org = _org(number)
         if org is not None and region:
@@ -152,8 +154,6 @@ def seed_demo():
         db.session.flush()
         if i == 0:
             # One marked point with its handling, so the compilation shows how a point is traced.
-            from surveys.remiss.models import CommentTag, KeyQuote
-
             row = db.session.scalar(sa.select(SectionAnswer).where(
                 SectionAnswer.answer_id == answer.id, SectionAnswer.section_id == sections[9].id))
             db.session.add(CommentTag(section_answer_id=row.id, tag="Dialog"))
@@ -161,8 +161,6 @@ def seed_demo():
                                     handling="beaktas_delvis",
                                     handling_reason="Uppföljningen samordnas med befintliga system.",
                                     created_by_id=drafter.id if drafter else None))
-        from surveys.remiss.answering import snapshot
-
         db.session.refresh(answer)
         db.session.add(AnswerSubmission(answer_id=answer.id, number=1, snapshot=snapshot(answer),
                                         submitted_at=answer.submitted_at))

@@ -1,6 +1,5 @@
 """Forms of the remiss pages (the answer editor's per-section fields are read from the request directly)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,16 +13,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from core.auth.forms import SetPasswordForm
-from core.forms import REQUIRED, MultiCheckboxField
+from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import LEGAL_FORMS, SUB_REGIONS
 from core.organisations.forms import legal_form_choices, sub_region_choices
+from surveys.remiss import claiming
 from surveys.remiss.models import HANDLINGS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_MESSAGE = _l("Skriv datum och tid, till exempel 2025-03-31 16:00.")
 
 
-class RemissForm(FlaskForm):
+class RemissForm(Form):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
     diarienummer = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=60)],
                                description=_l("Till exempel RS 767-2011."))
@@ -46,35 +46,35 @@ class RemissForm(FlaskForm):
             raise ValidationError(_l("Svarsdatum måste vara efter öppningsdatum."))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     heading = StringField(_l("Rubrik"), validators=[DataRequired(_l("Avsnittet måste ha en rubrik.")),
                                                     Length(max=300)])
     text = TextAreaField(_l("Text"), render_kw={"rows": 8},
                          description=_l("Markdown går bra: tom rad mellan stycken, * för punktlista."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Fil med underlaget (.md, .txt eller .docx)"))
     replace = BooleanField(_l("Ersätt befintliga avsnitt"), default=True)
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("PDF-fil (högst 10 MB)"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     organisations = MultiCheckboxField(_l("Organisationer"), coerce=int)
     emails = TextAreaField(_l("Eller bjud in med e-post"), render_kw={"rows": 3},
                            description=_l("En adress per rad."))
 
 
-class BodyEmailForm(FlaskForm):
+class BodyEmailForm(Form):
     """The address one invited body's invitation and reminders go to (checked by managing.set_body_email)."""
 
     email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
 
 
-class OrgFilterForm(FlaskForm):
+class OrgFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -83,20 +83,20 @@ class OrgFilterForm(FlaskForm):
     q = StringField(_l("Namn innehåller"))
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     until = DateTimeLocalField(_l("Förlängt svarsdatum"), format=DATETIME_FORMAT, validators=[Optional()])
 
 
-class TagForm(FlaskForm):
+class TagForm(Form):
     tag = StringField(_l("Tema"), validators=[DataRequired(REQUIRED), Length(max=100)],
                       render_kw={"list": "remiss-tag-options"})
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(Form):
     text = TextAreaField(_l("Citat"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 3})
 
 
-class HandlingForm(FlaskForm):
+class HandlingForm(Form):
     handling = SelectField(_l("Hantering"), choices=[("", _l("Ej bestämt"))] + list(HANDLINGS.items()))
     reason = TextAreaField(_l("Motivering"), render_kw={"rows": 2})
 
@@ -131,8 +131,6 @@ class ClaimForm(SetPasswordForm):
 
 def claim_form(state, body, user):
     """The ClaimForm for one case of claiming.state(): signup asks for an account, choose for the organisation."""
-    from surveys.remiss import claiming
-
     form = ClaimForm()
     keep = set()
     if state == claiming.SIGNUP:

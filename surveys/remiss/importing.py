@@ -2,6 +2,7 @@
 import io
 import re
 
+from docx import Document
 from flask_babel import gettext as _
 
 from core.uploads import check_office_archive
@@ -55,8 +56,6 @@ def parse_text(text):
 
 def parse_docx(data):
     """[(heading, text)] from a Word file: paragraphs in a Heading/Rubrik style start a section."""
-    from docx import Document
-
     try:
         check_office_archive(data)
         document = Document(io.BytesIO(data))

@@ -10,13 +10,15 @@ from flask_babel import gettext as _
 from core.config import ConfigError
 from core.extensions import db
 from core.mail import send_mail
-from core.models import Organisation, User, hash_token, utcnow
+from core.models import Organisation, Role, User, UserRole, hash_token, utcnow
+from core.organisations.services import OrganisationError, normalise_email
 from core.timeutil import utc_to_local
-from surveys.remiss import claiming, importing, uploads
+from surveys.remiss import access, claiming, importing, uploads
 from surveys.remiss.models import (
     BodyStatus,
     InvitedBody,
     Remiss,
+    RemissAnswer,
     RemissAttachment,
     RemissError,
     RemissSection,
@@ -66,9 +68,31 @@ def update_remiss(remiss, drafters=None, **fields):
     return remiss
 
 
-def drafter_candidates():
-    from core.models import Role, UserRole
+def remisses_for(user):
+    """The list page for a logged-in user: (remisses they draft, [(remiss, their organisations that may answer)])."""
+    remisses = db.session.scalars(sa.select(Remiss).order_by(Remiss.deadline.desc())).all()
+    drafting = [r for r in remisses if r.is_drafter(user)]
+    to_answer = []
+    for remiss in remisses:
+        if remiss in drafting or remiss.status == RemissStatus.DRAFT:
+            continue
+        orgs = access.answerable_org_ids(remiss, user)
+        if orgs:
+            to_answer.append((remiss, [o for o in user.organisations if o.id in orgs]))
+    return drafting, to_answer
 
+
+def users_by_id(ids):
+    """The users chosen in a form (e.g. the drafting group), by id."""
+    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
+
+
+def organisations_by_id(ids):
+    """The organisations chosen in the invitation form, by id."""
+    return db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))).all() if ids else []
+
+
+def drafter_candidates():
     return db.session.scalars(
         sa.select(User).join(UserRole).where(UserRole.role.in_([Role.SKRIVARGRUPP, Role.ADMIN]), User.active)
         .order_by(User.name).distinct()
@@ -78,7 +102,7 @@ def drafter_candidates():
 # --- sections ---------------------------------------------------------------
 
 def _check_editable(remiss):
-    if remiss.status in (RemissStatus.CLOSED, RemissStatus.COMPILED):
+    if not remiss.sections_editable:
         raise RemissError(_("Remissen är stängd; avsnitten kan inte längre ändras."))
 
 
@@ -136,6 +160,13 @@ def import_sections(remiss, filename, data, replace=True):
         db.session.rollback()
         raise
     return len(parsed)
+
+
+def import_upload(remiss, upload, replace=True):
+    """import_sections() from an uploaded file; a missing file is refused like a bad one."""
+    if upload is None or not upload.filename:
+        raise RemissError(_("Välj en fil att importera."))
+    return import_sections(remiss, upload.filename, upload.read(), replace=replace)
 
 
 # --- attachments ------------------------------------------------------------
@@ -244,9 +275,14 @@ def _invite_mail(body, reminder=False, again=False):
     return True
 
 
-def _check_email(email):
-    if email and ("@" not in email or "." not in email.split("@")[-1]):
-        raise RemissError(_("”%(email)s” är ingen giltig e-postadress.", email=email))
+def _clean_email(email):
+    """A typed address checked by the registry's one rule (core normalise_email), in lower case as bodies are
+    compared; None when empty. The remiss forms keep their own wording of the refusal."""
+    try:
+        address = normalise_email(email)
+    except OrganisationError:
+        raise RemissError(_("”%(email)s” är ingen giltig e-postadress.", email=(email or "").strip())) from None
+    return address.lower() if address else None
 
 
 @dataclass
@@ -262,8 +298,7 @@ def invite(remiss, organisations=(), emails=()):
     """Invite organisations and email addresses. While the remiss is open each new body with an address gets a
     mail with its personal link at once; in a draft the links go out on opening."""
     # Check every address first: a typo in one must not leave the others half-saved.
-    for email in emails:
-        _check_email(email.strip())
+    emails = [_clean_email(email) for email in emails]
     existing = {b.organisation_id: b for b in remiss.bodies if b.organisation_id}
     existing_emails = {b.email.lower() for b in remiss.bodies if b.email and not b.organisation_id}
     created = []
@@ -277,7 +312,6 @@ def invite(remiss, organisations=(), emails=()):
         db.session.add(body)
         created.append(body)
     for email in emails:
-        email = email.strip().lower()
         if not email or email in existing_emails:
             continue
         with db.session.no_autoflush:
@@ -337,8 +371,7 @@ def link_offers(body):
 
 def set_body_email(body, email):
     """The address the body's invitations and reminders go to. Empty: the organisation's address in the registry."""
-    email = (email or "").strip().lower()
-    _check_email(email)
+    email = _clean_email(email) or ""
     if not email and body.organisation_id is None:
         raise RemissError(_("En remissinstans utan organisation behöver en e-postadress."))
     if not email and not body.organisation.contact_email:
@@ -362,7 +395,7 @@ def resend_invitation(body):
 
 
 def remove_body(body):
-    if body.status in (BodyStatus.ANSWERED, BodyStatus.DRAFT_SAVED):
+    if not body.is_removable:
         raise RemissError(_("En remissinstans som har börjat svara kan inte tas bort."))
     db.session.delete(body)
     db.session.commit()
@@ -454,8 +487,6 @@ def cli_base_url(config):
 def merge_organisations(keep, drop):
     """Move the duplicate organisation's invitations and answers to the kept one. Where both have one for the
     same remiss, the submitted (or further advanced) one wins and the other is removed."""
-    from surveys.remiss.models import RemissAnswer
-
     order = BodyStatus.ORDER
     kept_bodies = {b.remiss_id: b for b in db.session.scalars(
         sa.select(InvitedBody).where(InvitedBody.organisation_id == keep.id))}

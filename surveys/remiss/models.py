@@ -5,11 +5,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import Organisation, User, utcnow
 
 
-class RemissError(ValueError):
+class RemissError(DomainError):
     """A rule of the remiss was broken; the message is shown to the user as is."""
 
 
@@ -40,6 +41,7 @@ class RemissStatus:
         CLOSED: _l("Stängd"),
         COMPILED: _l("Sammanställd"),
     }
+    BADGES = {OPEN: "badge-ok", CLOSED: "badge-warn"}
     # closed → open lets the drafting group reopen after moving the deadline.
     TRANSITIONS = {DRAFT: {OPEN}, OPEN: {CLOSED}, CLOSED: {COMPILED, OPEN}, COMPILED: set()}
 
@@ -57,6 +59,7 @@ class BodyStatus:
         ANSWERED: _l("Har svarat"),
         DECLINED: _l("Avböjt att svara"),
     }
+    BADGES = {INVITED: "badge-warn", OPENED: "badge-warn", DRAFT_SAVED: "badge-warn", ANSWERED: "badge-ok"}
     ORDER = [INVITED, OPENED, DRAFT_SAVED, ANSWERED, DECLINED]
 
 
@@ -103,6 +106,39 @@ class Remiss(db.Model):
     @property
     def status_label(self):
         return RemissStatus.LABELS.get(self.status, self.status)
+
+    @property
+    def status_badge(self):
+        return RemissStatus.BADGES.get(self.status, "")
+
+    @property
+    def is_draft(self):
+        return self.status == RemissStatus.DRAFT
+
+    @property
+    def is_open(self):
+        return self.status == RemissStatus.OPEN
+
+    @property
+    def is_compiled(self):
+        return self.status == RemissStatus.COMPILED
+
+    @property
+    def can_open(self):
+        return self.can_become(RemissStatus.OPEN)
+
+    @property
+    def can_close(self):
+        return self.can_become(RemissStatus.CLOSED)
+
+    @property
+    def can_compile(self):
+        return self.can_become(RemissStatus.COMPILED)
+
+    @property
+    def sections_editable(self):
+        """Sections may be written until the remiss closes (removed and imported only while a draft)."""
+        return self.status in (RemissStatus.DRAFT, RemissStatus.OPEN)
 
     def can_become(self, status):
         return status in RemissStatus.TRANSITIONS.get(self.status, set())
@@ -204,8 +240,26 @@ class InvitedBody(db.Model):
         return BodyStatus.LABELS.get(self.status, self.status)
 
     @property
+    def status_badge(self):
+        return BodyStatus.BADGES.get(self.status, "")
+
+    @property
     def display_name(self):
         return self.organisation.name if self.organisation else (self.email or "")
+
+    @property
+    def is_declined(self):
+        return self.status == BodyStatus.DECLINED
+
+    @property
+    def is_settled(self):
+        """It has answered or declined: nothing more to send it."""
+        return self.status in (BodyStatus.ANSWERED, BodyStatus.DECLINED)
+
+    @property
+    def is_removable(self):
+        """Not once it has started answering: its draft or answer would go with it."""
+        return self.status not in (BodyStatus.ANSWERED, BodyStatus.DRAFT_SAVED)
 
     def advance(self, status):
         """Move forward only: a body that answered is not set back to 'opened' by a later visit."""

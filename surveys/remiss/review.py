@@ -16,6 +16,7 @@ from surveys.remiss.models import (
     KeyQuote,
     RemissAnswer,
     RemissError,
+    RemissSection,
     SectionAnswer,
 )
 
@@ -109,8 +110,6 @@ def search(remiss, query, limit=200):
     for answer_id, org, text in general:
         hits.append({"answer_id": answer_id, "organisation": org, "section": None,
                      "excerpt": excerpt(text, needle)})
-    from surveys.remiss.models import RemissSection
-
     cols = (SectionAnswer.final_comment, SectionAnswer.final_wording)
     rows = db.session.execute(
         sa.select(RemissAnswer.id, Organisation.name, RemissSection.number, RemissSection.heading,

@@ -1,7 +1,7 @@
 """PDF uploads: checked by content, stored outside static/, served only after an access check."""
 import os
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 
 from core import uploads
@@ -48,8 +48,6 @@ def remove(stored_name):
 def pdf_response(attachment):
     path = os.path.join(upload_dir(), attachment.stored_name)
     if not os.path.exists(path):
-        from flask import abort
-
         abort(404)
     response = send_file(path, mimetype="application/pdf", as_attachment=True,
                          download_name=attachment.filename, max_age=0)

@@ -59,7 +59,8 @@ def _server(_app):
 
 @pytest.fixture
 def live_server(app, _server):
-    """Base URL of the running app; the database is emptied after each test like any other."""
+    """Base URL of the running app. Browser tests commit for real (the server thread has its own
+    connections), so the app fixture empties every table after them instead of rolling back."""
     return _server
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD, seed_core
-from surveys.barometer import services
+from surveys.barometer import access, results, sessions
 from surveys.barometer.demo import DEMO_CODE, VARMLAND_STATEMENTS, seed_demo
 
 SHOTS = os.environ.get("BAROMETER_SHOTS", "/tmp/shots")
@@ -14,7 +14,7 @@ SHOTS = os.environ.get("BAROMETER_SHOTS", "/tmp/shots")
 
 @pytest.fixture
 def demo(app):
-    services.forget_session_cache()
+    access.forget_session_cache()
     seed_core()
     return seed_demo()
 
@@ -99,7 +99,7 @@ def test_presenter_and_three_phones_follow_the_moderator(browser, live_server, d
         # A reload keeps the phone's token: no second join.
         phones[2].reload()
         expect(phones[2].locator("#statement-text")).to_have_text(VARMLAND_STATEMENTS[1])
-        assert services.participant_count(demo) == 3
+        assert results.participant_count(demo) == 3
     finally:
         for ctx in contexts:
             ctx.close()
@@ -147,9 +147,9 @@ def test_phone_follows_by_polling_when_no_stream_is_free(app, browser, live_serv
         expect(phone.locator("#connection")).to_contain_text("jämna mellanrum")
         phone.get_by_role("button", name="Håller med", exact=True).click()
         expect(phone.locator("#answer-status")).to_contain_text("sparat")
-        services.session_action(demo, "next")
+        sessions.session_action(demo, "next")
         expect(phone.locator("#statement-text")).to_have_text(VARMLAND_STATEMENTS[1])
-        services.session_action(demo, "end")
+        sessions.session_action(demo, "end")
         expect(phone.locator("#view-ended")).to_be_visible()
     finally:
         ctx.close()

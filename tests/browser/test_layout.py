@@ -8,7 +8,7 @@ from core.models import Organisation, User
 from dialog.demo import VARMLAND_MEETING, VARMLAND_SERIES
 from dialog.demo import seed_demo as seed_dialog
 from dialog.models import Meeting, MeetingSeries
-from surveys.barometer import services
+from surveys.barometer import access, answering, sessions
 from surveys.barometer.demo import DEMO_CODE
 from surveys.barometer.demo import seed_demo as seed_barometer
 from surveys.remiss.demo import DIARIENUMMER
@@ -40,7 +40,7 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('script[data-plotly-for]')
 @pytest.fixture
 def demo(app, db, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "REMISS_UPLOAD_DIR", str(tmp_path / "uploads"))
-    services.forget_session_cache()
+    access.forget_session_cache()
     seed_core()
     seed_dialog()
     seed_remiss()
@@ -51,14 +51,14 @@ def demo(app, db, tmp_path, monkeypatch):
     questions = barometer.background_questions
     for value in (1, 4, 5, None):
         background = {str(q.id): q.options[0]["value"] for q in questions}
-        _participant, token = services.join(live, background)
-        services.submit_answer(live.code, first.id, token, value)
+        _participant, token = answering.join(live, background)
+        answering.submit_answer(live.code, first.id, token, value)
     # An earlier, ended session to compare with.
-    earlier = services.start_session(barometer, live.created_by, "Ett tidigare möte (test)")
-    services.session_action(earlier, "open")
-    _participant, token = services.join(earlier, {})
-    services.submit_answer(earlier.code, first.id, token, 2)
-    services.session_action(earlier, "end")
+    earlier = sessions.start_session(barometer, live.created_by, "Ett tidigare möte (test)")
+    sessions.session_action(earlier, "open")
+    _participant, token = answering.join(earlier, {})
+    answering.submit_answer(earlier.code, first.id, token, 2)
+    sessions.session_action(earlier, "end")
     return live, earlier
 
 

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD, seed_core
-from core.models import User
+from core.models import Organisation, User
 from surveys.remiss.demo import DIARIENUMMER, seed_demo
 from surveys.remiss.models import Remiss, RemissAnswer
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -110,8 +111,6 @@ def test_answer_survives_lost_session_and_reaches_drafting_group(page, context, 
 
 def _two_writers(browser, live_server, demo, db, make_user):
     """The demo respondent and a colleague of the same organisation, each with the answer open."""
-    from core.models import Organisation
-    from tests.conftest import PASSWORD
 
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Social Ekonomi Fyrbodal"))
     colleague = make_user("kollega@fyrbodal.example", organisations=[org], name="Kim Kollega")
@@ -173,8 +172,6 @@ def test_two_writers_on_different_sections_both_get_saved_without_a_conflict(bro
 
 
 def test_text_typed_offline_or_left_in_a_crashed_tab_is_not_lost(page, live_server, login_page, demo, db):
-    from core.models import Organisation
-
     login_page(_user(db, "svarande@samrad.example"), DEMO_PASSWORD)
     org_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "Social Ekonomi Fyrbodal"))
     db.session.rollback()  # end the read: on SQLite an open transaction here would block the server's writes

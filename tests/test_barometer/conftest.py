@@ -1,23 +1,23 @@
 """Fixtures for the barometer tests: a barometer with statements, a running session, participants."""
 import pytest
 
-from surveys.barometer import services
+from surveys.barometer import access, answering, authoring, sessions
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     # The hot path caches code → session and token → participant per process; ids restart per test.
-    services.forget_session_cache()
+    access.forget_session_cache()
     yield
-    services.forget_session_cache()
+    access.forget_session_cache()
 
 
 @pytest.fixture
 def barometer(app, moderator):
-    barometer = services.create_barometer(moderator, "Värmland 2015", "Konferensen")
-    services.add_statement(barometer, "Min organisation har något att tillföra!")
-    services.add_statement(barometer, "Vi har redan tillräckligt bra samverkan!", steps=4)
-    services.add_statement(barometer, "Överenskommelsearbetet kan göras utan att kosta pengar", steps=7,
+    barometer = authoring.create_barometer(moderator, "Värmland 2015", "Konferensen")
+    authoring.add_statement(barometer, "Min organisation har något att tillföra!")
+    authoring.add_statement(barometer, "Vi har redan tillräckligt bra samverkan!", steps=4)
+    authoring.add_statement(barometer, "Överenskommelsearbetet kan göras utan att kosta pengar", steps=7,
                            allow_dont_know=False)
     return barometer
 
@@ -25,15 +25,15 @@ def barometer(app, moderator):
 @pytest.fixture
 def live_session(barometer, moderator):
     """Running, first statement open."""
-    session = services.start_session(barometer, moderator, "Karlstad")
-    services.session_action(session, "open")
+    session = sessions.start_session(barometer, moderator, "Karlstad")
+    sessions.session_action(session, "open")
     return session
 
 
 @pytest.fixture
 def join(live_session):
     def make(background=None, session=None):
-        _participant, token = services.join(session or live_session, background or {})
+        _participant, token = answering.join(session or live_session, background or {})
         return token
 
     return make

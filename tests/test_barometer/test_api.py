@@ -4,7 +4,7 @@ import json
 import sqlalchemy as sa
 
 from core.models import ApiToken, Role
-from surveys.barometer import services
+from surveys.barometer import answering, sessions
 from surveys.barometer.models import Answer
 
 
@@ -51,7 +51,7 @@ def test_join_400_for_broken_json(client, live_session):
 def test_answer_400_bad_values(api, live_session, join, client):
     token = join()
     statement_id = live_session.current_statement_id
-    for value in (0, 6, "3", True, 2.5):
+    for value in (0, 6, -1, 2**31, 10**20, -(10**20), "3", True, 2.5):  # huge ones once gave a 500
         response = api.answer(live_session.code, statement_id, value, token)
         assert response.status_code == 400, value
         assert response.get_json()["error"] == "bad_value"
@@ -77,12 +77,12 @@ def test_answer_404_unknown_code_or_statement(api, live_session, join):
 def test_answer_409_closed_not_current_and_ended(api, live_session, join):
     token = join()
     first = live_session.current_statement_id
-    services.session_action(live_session, "close")
+    sessions.session_action(live_session, "close")
     response = api.answer(live_session.code, first, 3, token)
     assert response.status_code == 409 and "stängt" in response.get_json()["message"]
-    services.session_action(live_session, "next")
+    sessions.session_action(live_session, "next")
     assert api.answer(live_session.code, first, 3, token).get_json()["error"] == "not_current"
-    services.session_action(live_session, "end")
+    sessions.session_action(live_session, "end")
     assert api.answer(live_session.code, live_session.current_statement_id, 3, token).status_code == 409
     assert api.join(live_session.code).status_code == 409
     assert api.state(live_session.code).get_json()["state"] == "ended"
@@ -104,9 +104,9 @@ def test_join_429_per_address(app, api, live_session, monkeypatch):
     assert [api.join(live_session.code).status_code for _ in range(3)] == [201, 201, 429]
 
 
-def test_results_access(api, client, auth, live_session, join, make_user, admin, moderator):
+def test_results_access(db, api, client, auth, live_session, join, make_user, admin, moderator):
     token = join()
-    services.submit_answer(live_session.code, live_session.current_statement_id, token, 5)
+    answering.submit_answer(live_session.code, live_session.current_statement_id, token, 5)
     code = live_session.code
     # Nobody logged in and results hidden: 401, also with a participant token.
     assert api.results(code).status_code == 401
@@ -128,18 +128,16 @@ def test_results_access(api, client, auth, live_session, join, make_user, admin,
     auth.logout()
     # The moderator's personal API token.
     row, raw = ApiToken.issue(moderator, "skript")
-    from core.extensions import db
-
     db.session.add(row)
     db.session.commit()
     assert api.results(code, raw).status_code == 200
     # Once shown: anyone, but only the statement on screen while the session runs.
-    services.session_action(live_session, "show")
+    sessions.session_action(live_session, "show")
     body = api.results(code).get_json()
     assert [s["id"] for s in body["statements"]] == [live_session.current_statement_id]
-    services.session_action(live_session, "end")
+    sessions.session_action(live_session, "end")
     assert api.results(code).status_code == 401  # ending hides results again
-    services.publish_results(live_session, True)
+    sessions.publish_results(live_session, True)
     assert len(api.results(code).get_json()["statements"]) == 3
 
 

@@ -14,6 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
+
+from core.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("BAROMETER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -23,8 +26,6 @@ pytestmark = pytest.mark.redis
 
 
 def redis_answers():
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
@@ -138,8 +139,6 @@ def api(base, method, path, body=None, token=None):
 
 
 def test_an_answer_through_one_process_reaches_the_presenter_on_the_other(two_servers):
-    from core.demo import DEMO_PASSWORD
-
     (first, second), session_id = two_servers
     presenter = login(second, "moderator@samrad.example", DEMO_PASSWORD)
     events, stop = queue.Queue(), threading.Event()

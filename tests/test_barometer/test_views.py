@@ -4,11 +4,12 @@ import json
 import threading
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from core.models import Role
-from surveys.barometer import live, services
+from surveys.barometer import answering, authoring, live, sessions
 from surveys.barometer.models import Barometer, LiveSession
 from tests.conftest import AuthActions
 
@@ -41,7 +42,7 @@ def test_moderator_creates_a_barometer_and_statements(client, auth, forms, moder
 
 def test_statement_edit_is_refused_once_answered(client, auth, forms, moderator, live_session, join):
     statement = live_session.current_statement
-    services.submit_answer(live_session.code, statement.id, join(), 3)
+    answering.submit_answer(live_session.code, statement.id, join(), 3)
     auth.login_as(moderator)
     url = f"/barometrar/{live_session.barometer_id}/pastaenden/{statement.id}"
     response = forms.post(url, {"text": "Ändrad", "steps": "5"})
@@ -119,6 +120,7 @@ def stream_client(app):
     return FlaskClient(app, app.response_class, use_cookies=True)
 
 
+@pytest.mark.truncate  # answers come from another thread, through connections of its own
 def test_presenter_stream_sends_exact_counts_after_answers(app, moderator, live_session, join, monkeypatch):
     monkeypatch.setitem(app.config, "LIVE_RECOUNT_SECONDS", 0.05)
     client = stream_client(app)
@@ -138,7 +140,7 @@ def test_presenter_stream_sends_exact_counts_after_answers(app, moderator, live_
         try:
             with app.app_context():
                 for token, value in zip(tokens, (1, 5, 5), strict=True):
-                    services.submit_answer(code, statement_id, token, value)
+                    answering.submit_answer(code, statement_id, token, value)
                 live.channel().flush()
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
@@ -157,6 +159,7 @@ def test_presenter_stream_sends_exact_counts_after_answers(app, moderator, live_
     assert counts is not None and counts["counts"] == [1, 0, 0, 0, 2]
 
 
+@pytest.mark.truncate  # the moderator acts from another thread, through connections of its own
 def test_phone_stream_follows_the_moderator(app, db, live_session):
     client = stream_client(app)
     session_id = live_session.id
@@ -167,7 +170,7 @@ def test_phone_stream_follows_the_moderator(app, db, live_session):
 
     def advance():
         with app.app_context():
-            services.session_action(db.session.get(LiveSession, session_id), "next")
+            sessions.session_action(db.session.get(LiveSession, session_id), "next")
 
     threading.Timer(0.2, advance).start()
     events = read_events(response, 1, limit=100)
@@ -208,11 +211,11 @@ def test_type_your_code(client, forms, live_session):
 
 
 def test_results_page_exports_and_comparison(client, auth, forms, moderator, barometer, live_session, join):
-    services.submit_answer(live_session.code, live_session.current_statement_id, join(), 5)
-    services.session_action(live_session, "end")
-    second = services.start_session(barometer, moderator, "Dag 2")
-    services.session_action(second, "open")
-    services.submit_answer(second.code, second.current_statement_id, join(session=second), 1)
+    answering.submit_answer(live_session.code, live_session.current_statement_id, join(), 5)
+    sessions.session_action(live_session, "end")
+    second = sessions.start_session(barometer, moderator, "Dag 2")
+    sessions.session_action(second, "open")
+    answering.submit_answer(second.code, second.current_statement_id, join(session=second), 1)
     auth.login_as(moderator)
     url = f"/barometrar/sessioner/{live_session.id}/resultat"
     html = client.get(url).get_data(as_text=True)
@@ -232,7 +235,7 @@ def test_results_page_exports_and_comparison(client, auth, forms, moderator, bar
 
 def test_statement_form_and_copy_pages(client, auth, forms, moderator, barometer, db):
     auth.login_as(moderator)
-    other = services.create_barometer(moderator, "Tom")
+    other = authoring.create_barometer(moderator, "Tom")
     assert client.get(f"/barometrar/{barometer.id}/pastaenden/nytt").status_code == 200
     page = f"/barometrar/{other.id}/kopiera"
     assert client.get(page).status_code == 200

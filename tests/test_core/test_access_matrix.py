@@ -2,7 +2,11 @@
 
 A new page without an entry in POLICY fails this test, so no page is added without deciding who may see it.
 """
+import re
+from collections import Counter
+
 import pytest
+from flask import url_for
 
 from core.models import Role
 
@@ -38,6 +42,8 @@ POLICY = {
     "remiss.create": {SKRIVARGRUPP, ADMIN},
     "remiss.fresh_csrf": EVERYONE,
     "remiss.logged_in_again": LOGGED_IN,
+    "agreements.index": EVERYONE,
+    "agreements.create": {ADMIN},
 }
 
 ROLES = {RESPONDENT: [Role.RESPONDENT], MODERATOR: [Role.MODERATOR], SKRIVARGRUPP: [Role.SKRIVARGRUPP],
@@ -77,8 +83,6 @@ def test_every_page_answers_each_role_as_the_policy_says(app, client, auth, make
 
 @pytest.mark.parametrize("persona", sorted(LOGGED_IN))
 def test_navigation_shows_only_what_the_role_may_use(app, client, auth, make_user, persona):
-    from flask import url_for
-
     user = make_user(f"{persona}@test.example", roles=ROLES[persona])
     auth.login_as(user)
     html = client.get("/").get_data(as_text=True)
@@ -92,9 +96,6 @@ def test_navigation_shows_only_what_the_role_may_use(app, client, auth, make_use
 
 def test_no_page_repeats_an_element_id(app, client, auth, admin, make_organisation):
     """Duplicate ids break labels and screen readers (WCAG 4.1.1); many small forms on one page made them."""
-    import re
-    from collections import Counter
-
     org = make_organisation("Förening utan adress", needs_review=True)
     auth.login_as(admin)
     pages = [rule.rule for rule in app.url_map.iter_rules()

@@ -1,8 +1,13 @@
 """The factory, configuration, headers, health check and error pages."""
+import re
+
 import pytest
+import sqlalchemy as sa
+from flask import request, url_for
 
 from app import create_app
-from core.config import ConfigError
+from core.config import ConfigError, check_production, normalise_database_url
+from core.models import Organisation, User
 
 
 def test_production_refuses_default_secret_key(monkeypatch):
@@ -13,8 +18,6 @@ def test_production_refuses_default_secret_key(monkeypatch):
 
 
 def test_production_runs_with_a_real_secret_key(monkeypatch, database_url):
-    from core.config import normalise_database_url
-
     monkeypatch.setenv("SAMRAD_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -23,8 +26,6 @@ def test_production_runs_with_a_real_secret_key(monkeypatch, database_url):
 
 
 def test_config_error_names_the_fix():
-    from core.config import check_production
-
     with pytest.raises(ConfigError, match="at least 32 characters"):
         check_production({"SAMRAD_ENV": "production", "SECRET_KEY": "short"})
 
@@ -46,8 +47,6 @@ def test_security_headers_and_cookie_flags(client, admin, auth):
 
 
 def test_no_inline_script_in_pages(client):
-    import re
-
     html = client.get("/").get_data(as_text=True)
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag
@@ -81,8 +80,6 @@ def test_plotly_is_served_locally(client):
 
 
 def test_seed_demo_is_idempotent(runner, db):
-    from core.models import Organisation, User
-
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     counts = (db.session.query(Organisation).count(), db.session.query(User).count())
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
@@ -91,8 +88,6 @@ def test_seed_demo_is_idempotent(runner, db):
 
 
 def test_server_error_page_in_swedish_and_json_for_api(database_url):
-    from core.config import normalise_database_url
-
     app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
                       "RATELIMIT_STORAGE_URI": "memory://"})
 
@@ -114,8 +109,6 @@ def test_server_error_page_in_swedish_and_json_for_api(database_url):
 
 
 def test_seed_demo_refuses_in_production(app, runner, monkeypatch, db):
-    from core.models import User
-
     monkeypatch.setitem(app.config, "SAMRAD_ENV", "production")
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "produktion" in result.output
@@ -123,8 +116,6 @@ def test_seed_demo_refuses_in_production(app, runner, monkeypatch, db):
 
 
 def test_lower_folds_swedish_letters_on_every_database(app, db):
-    import sqlalchemy as sa
-
     assert db.session.scalar(sa.select(sa.func.lower("ÅÄÖ Förening"))) == "åäö förening"
 
 
@@ -134,10 +125,6 @@ def test_lower_folds_swedish_letters_on_every_database(app, db):
 ])
 def test_forwarded_headers_are_trusted_only_behind_a_configured_proxy(database_url, proxies, expected):
     """Rate limits key on the visitor's address and mailed links need https: behind nginx both come from it."""
-    from flask import request, url_for
-
-    from core.config import normalise_database_url
-
     app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
                       "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": proxies})
 

@@ -1,11 +1,14 @@
 """Logging in and out, lockout, safe redirects, password reset and invitations."""
+import logging
 import re
 
 import pytest
 
+from core.access import user_from_api_token
 from core.auth import services
-from core.models import User
-from tests.conftest import PASSWORD
+from core.mail import drain
+from core.models import ApiToken, User
+from tests.conftest import PASSWORD, AuthActions
 
 
 def test_login_page_is_swedish(client):
@@ -67,8 +70,6 @@ def test_login_starts_a_new_session(client, auth, admin):
 
 def test_change_password_ends_other_sessions(app, auth, admin, forms, client):
     other = app.test_client()
-    from tests.conftest import AuthActions
-
     AuthActions(other).login()
     auth.login()
     response = forms.post("/konto", {"current": PASSWORD, "password": "ett helt nytt lösenord", "confirm": "ett helt nytt lösenord"})
@@ -136,9 +137,6 @@ def test_expired_invite_link(app, admin, client, monkeypatch):
 
 
 def test_api_token_is_stored_hashed_and_can_be_revoked(runner, admin, db):
-    from core.access import user_from_api_token
-    from core.models import ApiToken
-
     result = runner.invoke(args=["create-token", admin.email])
     raw = result.output.strip()
     assert raw.startswith("sam_")
@@ -172,10 +170,6 @@ def test_logout_needs_csrf(client, auth, admin):
 
 
 def test_mail_without_smtp_goes_to_the_log(app, caplog, admin):
-    import logging
-
-    from core.mail import drain
-
     with caplog.at_level(logging.INFO, logger="samrad.mail"):
         services.send_password_reset(admin.email)
         assert "Återställ" not in caplog.text  # queued, not sent: the worker sends it
@@ -185,8 +179,6 @@ def test_mail_without_smtp_goes_to_the_log(app, caplog, admin):
 
 def test_a_form_refused_for_an_old_key_comes_back_with_what_was_typed(client, auth, admin, make_organisation):
     """The session ran out while someone wrote: the error page holds their text and sends it again."""
-    import re
-
     auth.login_as(admin)
     typed = {"name": "Föreningen Gläntan", "org_number": "", "legal_form": "forening", "sub_region": "",
              "contact_email": "", "website": "", "notes": "Första raden.\nAndra raden med å, ä, ö."}

@@ -143,7 +143,7 @@ def test_paginate(app, db, make_organisation):
 # --- merge ------------------------------------------------------------------------------------
 
 @pytest.fixture
-def two_duplicates(make_organisation, make_user):
+def two_duplicates(db, make_organisation, make_user):
     keep = make_organisation("Social Ekonomi Fyrbodal", notes="Plattform i Fyrbodal.", legal_form="ovrigt")
     drop = make_organisation("Soc. Ekonomi Fyrbodal", org_number="802473-5832", legal_form="natverk",
                              sub_region="fyrbodal", website="https://fyrbodal.example", notes="Föreslagen vid anmälan.",
@@ -153,8 +153,6 @@ def two_duplicates(make_organisation, make_user):
     keep.memberships[0].can_sign = False
     only_drop = make_user("dubblett@test.example", roles=[Role.RESPONDENT], organisations=[drop], can_sign=False)
     only_keep = make_user("kvar@test.example", roles=[Role.RESPONDENT], organisations=[keep])
-    from core.extensions import db
-
     db.session.commit()
     return keep, drop, both, only_drop, only_keep
 

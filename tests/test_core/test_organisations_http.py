@@ -53,7 +53,7 @@ def post_pages(org, other):
     ]
 
 
-def test_anonymous_is_sent_to_login(client, org, other):
+def test_anonymous_is_sent_to_login(client, db, org, other):
     for method, url, _ in pages(org, other):
         response = client.open(url, method=method)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
@@ -61,8 +61,6 @@ def test_anonymous_is_sent_to_login(client, org, other):
         # Without a session there is no CSRF token either; either refusal is fine, nothing changes.
         assert client.post(url, data=data).status_code in (302, 400), url
     assert client.application.extensions  # app still alive
-    from core.extensions import db
-
     db.session.expire_all()
     assert db.session.get(Organisation, other.id) is not None
 

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from core import outbox as queue_svc
-from core.mail import drain, send_mail
+from core.config import ConfigError
+from core.mail import drain, public_url, send_mail
 from core.models import OutboxMessage, OutboxStatus, utcnow
 
 
@@ -132,9 +133,6 @@ def test_mail_worker_once_from_the_command_line(runner, db, outbox):
 
 
 def test_public_url_uses_base_url_and_never_the_request_host(app, monkeypatch):
-    from core.config import ConfigError
-    from core.mail import public_url
-
     monkeypatch.setitem(app.config, "BASE_URL", "https://samrad.example.se")
     with app.test_request_context(base_url="http://evil.example"):
         assert public_url("core.home") == "https://samrad.example.se/"

@@ -5,6 +5,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from core.organisations.importing import ImportFileError, report_for_file
 from core.uploads import UnsafeArchive, check_office_archive
 
 
@@ -55,8 +56,6 @@ def test_unsafe_archives_are_refused(data, limits):
 
 
 def test_the_organisation_import_refuses_a_bomb_with_its_usual_message(app):
-    from core.organisations.importing import ImportFileError, report_for_file
-
     assert report_for_file("lista.xlsx", workbook_bytes()).rows  # the same file without the padding is read
     with pytest.raises(ImportFileError) as err:
         report_for_file("lista.xlsx", bomb(workbook_bytes()))

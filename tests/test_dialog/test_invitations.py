@@ -1,9 +1,11 @@
 """Invitations (issue 13): choosing organisations, one invitation each, the personal link, opt-out, re-sending."""
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from core.agreements.models import Agreement, GroupMember, Signatory, StandingGroup
 from core.mail import drain
 from core.models import Organisation, OutboxMessage, OutboxStatus, Role
 from dialog import invitations as svc
@@ -254,3 +256,25 @@ def test_only_organisers_reach_the_invitation_pages(client, auth, respondent, ma
     auth.login_as(respondent)
     assert client.get(f"/moten/hantera/{meeting.id}/inbjudningar").status_code == 403
     assert respondent.has_role(Role.RESPONDENT)
+
+
+def test_group_members_and_an_agreements_signatories_can_be_invited(registry, make_meeting, db):
+    agreement = Agreement(title="Överenskommelsen i Västra Götaland", short_name="ÖK VG")
+    group = StandingGroup(agreement=agreement, name="Samverkansgruppen")
+    db.session.add_all([agreement, group])
+    db.session.flush()
+    today = date.today()
+    db.session.add_all([
+        GroupMember(group=group, name="Ulla", organisation=registry["forening_fyrbodal"],
+                    term_start=today - timedelta(days=300)),
+        GroupMember(group=group, name="Tidigare", organisation=registry["stiftelse_fyrbodal"],
+                    term_start=today - timedelta(days=900), term_end=today - timedelta(days=400)),  # term over
+        Signatory(agreement=agreement, organisation=registry["platform"], signed_on=today, signatory_name="Pia"),
+        Signatory(agreement=agreement, organisation=registry["forening_skaraborg"], signed_on=today,
+                  signatory_name="Sven", withdrawn_on=today),  # left the agreement
+    ])
+    db.session.commit()
+    assert (group.id, f"Samverkansgruppen ({agreement.name})") in svc.groups()
+    assert _names(svc.chosen_organisations(svc.Selection(group_ids=[group.id]))) == ["Uddevalla IF"]
+    assert _names(svc.chosen_organisations(svc.Selection(agreement_ids=[agreement.id]))) == [
+        "Social Ekonomi Fyrbodal"]

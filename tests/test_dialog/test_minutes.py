@@ -1,8 +1,10 @@
 """Minutes, decisions, approval by the signers, revisions after approval, tasks carried over in a series."""
 import re
+import time
 from datetime import date, timedelta
 
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from core import signing
 from core.models import utcnow
@@ -147,9 +149,7 @@ def test_request_approval_refused_without_minutes_or_when_approved(make_meeting,
 
 
 def _token_made_days_ago(app, data, days):
-    import time
 
-    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
     class Earlier(TimestampSigner):
         def get_timestamp(self):
@@ -159,7 +159,6 @@ def _token_made_days_ago(app, data, days):
 
 
 def test_signer_from_token_rejects_tampered_expired_and_removed(make_meeting, app):
-    from itsdangerous import URLSafeTimedSerializer
 
     meeting = make_meeting(days=-1, status=MeetingStatus.HELD)
     signer = svc.add_signer(meeting, "justerare", "Malin", email="malin@example.se")

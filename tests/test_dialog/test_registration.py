@@ -5,6 +5,7 @@ import pytest
 
 from core.models import Organisation, utcnow
 from dialog import registration as svc
+from dialog.meetings import change_status, save_meeting
 from dialog.models import MeetingStatus, RegistrationStatus
 
 
@@ -49,7 +50,6 @@ def test_cancelling_a_waiting_registration_promotes_nobody(make_meeting):
 
 
 def test_raising_capacity_promotes_the_waiting_list(make_meeting):
-    from dialog.meetings import save_meeting
 
     meeting = make_meeting(capacity=1)
     svc.register(meeting, "A", "a@example.se", consent=True, send=False)
@@ -143,7 +143,6 @@ def test_walk_in_is_present_at_once_and_checkin(make_meeting):
 
 
 def test_cancelling_the_meeting_tells_everyone_with_a_cancel_ics(make_meeting, outbox):
-    from dialog.meetings import change_status
 
     meeting = make_meeting(capacity=1)
     svc.register(meeting, "A", "a@example.se", consent=True, send=False)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from core.models import OutboxMessage, OutboxStatus, utcnow
 from dialog import registration as reg_svc
 from dialog import reminders
+from dialog.meetings import MeetingProblems, save_meeting
 from dialog.models import MeetingStatus
 
 
@@ -52,8 +53,6 @@ def test_the_daily_run_queues_each_reminder_once(make_meeting, db, outbox):
 
 
 def test_a_moved_meeting_is_reminded_of_again(make_meeting, db):
-    from dialog.meetings import save_meeting
-
     meeting = make_meeting(days=2, reminder_days_before=3)
     registration = _registered(meeting, "Anna", "anna@example.se", db)
     reminders.queue_due_reminders()
@@ -78,8 +77,6 @@ def test_cancelled_meetings_and_cancelled_registrations_get_no_reminder(make_mee
 
 
 def test_reminder_days_are_checked_on_the_meeting(make_meeting):
-    from dialog.meetings import MeetingProblems, save_meeting
-
     meeting = make_meeting()
     with pytest.raises(MeetingProblems) as caught:
         save_meeting(meeting, {"reminder_days_before": 0})

@@ -1,5 +1,6 @@
 """Numbers of a series, the annex, charts, exports and the organisation merge hook."""
 from core.models import Organisation
+from dialog import merge_organisations
 from dialog import registration as reg_svc
 from dialog.charts import series_figures
 from dialog.models import MeetingStatus, Registration
@@ -49,7 +50,6 @@ def test_series_numbers(make_meeting, make_series, make_organisation):
 
 
 def test_merge_hook_moves_registrations_and_organiser(app, make_meeting, make_organisation, db):
-    from dialog import merge_organisations
 
     keep = make_organisation("Röda korset")
     drop = make_organisation("Röda Korset (dubblett)")

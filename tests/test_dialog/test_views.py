@@ -1,11 +1,14 @@
 """HTTP: public pages, registration with CSRF, personal links, organiser access, bad input, check-in."""
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from core.models import utcnow
 from core.timeutil import utc_to_local_naive
+from dialog import minutes as minutes_svc
 from dialog import registration as reg_svc
 from dialog.models import Meeting, MeetingStatus, MinutesSigner, Registration, RegistrationStatus
 from tests.conftest import csrf_token_from
@@ -145,7 +148,6 @@ def test_tampered_or_foreign_link_is_refused(client, forms, make_meeting, db):
     token = forms.token(link)
     assert client.post(tampered + "/avboka", data={"csrf_token": token}).status_code == 404
     # A token signed with another key (someone forging one for id 1) is refused too.
-    from itsdangerous import URLSafeSerializer
 
     forged = URLSafeSerializer("another-key", salt=reg_svc.LINK_SALT).dumps([anna.id, anna.link_nonce])
     assert client.post(f"/moten/anmalan/{forged}/avboka", data={"csrf_token": token}).status_code == 404
@@ -336,7 +338,6 @@ def test_minutes_tasks_and_carry_over_over_http(client, auth, forms, moderator, 
 
 
 def test_documents_upload_and_access(client, auth, forms, moderator, make_meeting, upload_dir, db):
-    import io
 
     meeting = make_meeting()
     auth.login_as(moderator)
@@ -514,7 +515,6 @@ def _fingerprint_in(html):
 
 
 def test_approval_link_refusals(client, forms, make_meeting, db):
-    from dialog import minutes as minutes_svc
 
     meeting = make_meeting(days=-3, status=MeetingStatus.HELD)
     item = minutes_svc.add_minutes_item(meeting, "Inledning", "Text före.")

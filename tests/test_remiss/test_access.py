@@ -4,8 +4,10 @@ import io
 import json
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 from surveys.remiss import managing, review
+from surveys.remiss.models import Remiss
 from tests.conftest import csrf_token_from
 from tests.test_remiss.conftest import PDF
 
@@ -14,8 +16,6 @@ pytestmark = pytest.mark.usefixtures("upload_dir")
 
 @pytest.fixture
 def world(remiss, submitted, fyrbodal, respondent, skrivare, db):
-    from werkzeug.datastructures import FileStorage
-
     answer_pdf = managing.add_attachment(remiss, FileStorage(io.BytesIO(PDF), "svar.pdf"), respondent,
                                          answer=submitted)
     remiss_pdf = managing.add_attachment(remiss, FileStorage(io.BytesIO(PDF), "underlag.pdf"), skrivare)
@@ -140,8 +140,6 @@ def test_public_pages_hidden_until_published_and_answer_pdf_then_public(client, 
 
 
 def test_ids_from_another_remiss_are_not_found(client, auth, world, make_remiss, skrivare, other_drafter, db):
-    from surveys.remiss.models import Remiss
-
     other = make_remiss(sections=[("A", "a")], diarienummer="RS 2")
     other.drafters = [other_drafter]
     db.session.commit()

@@ -6,8 +6,10 @@ import re
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from core.demo import seed_core
 from core.models import utcnow
-from surveys.remiss import answering, review
+from surveys.remiss import answering, managing, review
+from surveys.remiss.demo import seed_demo
 from surveys.remiss.models import Remiss, RemissAnswer, RemissStatus
 from tests.conftest import csrf_token_from
 from tests.test_remiss.conftest import PDF, fill
@@ -311,9 +313,6 @@ def test_pages_have_no_inline_script(client, auth, respondent, remiss, fyrbodal)
 
 
 def test_demo_seeder_is_idempotent(app, db, runner):
-    from core.demo import seed_core
-    from surveys.remiss.demo import seed_demo
-
     seed_core()
     seed_demo()
     seed_demo()
@@ -349,8 +348,6 @@ def test_editor_in_english(client, auth, remiss, fyrbodal, respondent):
 
 
 def test_compiled_public_page_traces_points(client, remiss, submitted, skrivare, db):
-    from surveys.remiss import managing
-
     [row] = review.section_comments(remiss, remiss.sections[0])
     quote = review.add_quote(row, "Bra avsnitt.", skrivare)
     review.set_handling(quote, "beaktas_inte", "Ligger utanför uppdraget.")

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from docx import Document
 from werkzeug.datastructures import FileStorage
 
 from core.models import utcnow
@@ -17,6 +18,7 @@ from surveys.remiss.models import (
     RemissSection,
     RemissStatus,
 )
+from tests.test_core.test_uploads import bomb
 from tests.test_remiss.conftest import PDF, fill
 
 
@@ -58,8 +60,6 @@ def test_import_without_headings_or_with_empty_heading_saves_nothing(make_remiss
 
 
 def test_import_docx(make_remiss):
-    from docx import Document
-
     doc = Document()
     doc.add_paragraph("Förslag till överenskommelse", style="Title")
     doc.add_heading("Dialog", level=1)
@@ -75,8 +75,6 @@ def test_import_docx(make_remiss):
 
 
 def test_import_docx_without_headings(make_remiss):
-    from docx import Document
-
     doc = Document()
     doc.add_paragraph("Bara text.")
     buf = io.BytesIO()
@@ -88,10 +86,6 @@ def test_import_docx_without_headings(make_remiss):
 
 
 def test_import_refuses_a_zip_bomb_posing_as_docx(make_remiss):
-    from docx import Document
-
-    from tests.test_core.test_uploads import bomb
-
     doc = Document()
     doc.add_heading("Inledning", level=1)
     doc.add_paragraph("Text.")

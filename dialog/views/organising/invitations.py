@@ -19,7 +19,7 @@ def _form(meeting):
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.needs_review.is_(False))
                                        .order_by(Organisation.name)).all()
     return InvitationForm(platforms=svc.platforms(), meetings=svc.earlier_meetings(meeting),
-                          organisations=organisations)
+                          organisations=organisations, groups=svc.groups(), agreements=svc.agreements())
 
 
 @bp.route("/<int:meeting_id>/inbjudningar", methods=["GET", "POST"])

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("remiss", __name__, url_prefix="/remisser")
 
-from surveys.remiss.views import answers, drafting, reading  # noqa: E402, F401  (registers the routes)
+from surveys.remiss.views import answering, compilation, managing, review  # noqa: E402, F401  (registers the routes)

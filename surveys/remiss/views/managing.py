@@ -1,14 +1,13 @@
 """The drafting group's pages: the remiss list, creating and editing, sections, attachments, invited bodies."""
-import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from core.access import role_required
-from core.extensions import db, login_manager
+from core.extensions import login_manager
 from core.forms import EmptyForm
-from core.models import Organisation, Role
+from core.models import Role
 from core.timeutil import local_to_utc, utc_to_local_naive
 from surveys.remiss import access, answering, compilation, managing
 from surveys.remiss.forms import (
@@ -21,17 +20,9 @@ from surveys.remiss.forms import (
     RemissForm,
     SectionForm,
 )
-from surveys.remiss.models import (
-    BodyStatus,
-    InvitedBody,
-    Remiss,
-    RemissAnswer,
-    RemissError,
-    RemissSection,
-    RemissStatus,
-)
+from surveys.remiss.models import RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown
+from surveys.remiss.views.common import flash_error, render_markdown, run_and_redirect
 
 
 @bp.route("/")
@@ -41,18 +32,10 @@ def index():
     if not current_user.is_authenticated:
         return render_template("surveys/remiss/index.html", drafting=[], answering=[], published=published,
                                can_create=False)
-    remisses = db.session.scalars(sa.select(Remiss).order_by(Remiss.deadline.desc())).all()
-    drafting = [r for r in remisses if r.is_drafter(current_user)]
-    answering = []
-    for r in remisses:
-        if r in drafting or r.status == RemissStatus.DRAFT:
-            continue
-        orgs = access.answerable_org_ids(r, current_user)
-        if orgs:
-            answering.append((r, [o for o in current_user.organisations if o.id in orgs]))
-    shown = {r.id for r in drafting} | {r.id for r, _o in answering}
+    drafting, to_answer = managing.remisses_for(current_user)
+    shown = {r.id for r in drafting} | {r.id for r, _o in to_answer}
     published = [(r, n) for r, n in published if r.id not in shown]
-    return render_template("surveys/remiss/index.html", drafting=drafting, answering=answering,
+    return render_template("surveys/remiss/index.html", drafting=drafting, answering=to_answer,
                            published=published, can_create=access.can_create(current_user))
 
 
@@ -74,10 +57,7 @@ def _form_fields(form):
 
 
 def _chosen_drafters(form):
-    from core.models import User
-
-    ids = form.drafters.data or []
-    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
+    return managing.users_by_id(form.drafters.data or [])
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -127,16 +107,8 @@ def show(remiss_id):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     remiss = access.get_remiss_or_404(remiss_id, current_user)
-    my_orgs = []
-    answerable = access.answerable_org_ids(remiss, current_user)
-    for org in current_user.organisations:
-        if org.id in answerable:
-            answer = db.session.scalar(sa.select(RemissAnswer).where(
-                RemissAnswer.remiss_id == remiss.id, RemissAnswer.organisation_id == org.id))
-            my_orgs.append({"org": org, "answer": answer, "body": answering.body_for(remiss, org.id),
-                            "accepting": answering.accepting(remiss, org.id),
-                            "deadline": answering.deadline_for(remiss, org.id)})
-    return render_template("surveys/remiss/show.html", remiss=remiss, my_orgs=my_orgs,
+    return render_template("surveys/remiss/show.html", remiss=remiss,
+                           my_orgs=answering.my_organisations(remiss, current_user),
                            is_drafter=remiss.is_drafter(current_user), render_markdown=render_markdown)
 
 
@@ -146,18 +118,17 @@ def change_status(remiss_id, action):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        sent = managing.change_status(remiss, action)
-    except RemissError as exc:
-        flash_error(exc)
-    else:
-        if action == "open":
-            flash(ngettext("Remissen är öppen. %(num)d inbjudan skickades.",
-                           "Remissen är öppen. %(num)d inbjudningar skickades.", sent), "success")
-            _flash_without_address(managing.unreachable_bodies(remiss))
-        else:
-            flash(_("Remissens status är nu ”%(status)s”.", status=remiss.status_label), "success")
-    return redirect(url_for("remiss.show", remiss_id=remiss.id))
+
+    def changed(sent):
+        if action != "open":
+            return _("Remissens status är nu ”%(status)s”.", status=remiss.status_label)
+        flash(ngettext("Remissen är öppen. %(num)d inbjudan skickades.",
+                       "Remissen är öppen. %(num)d inbjudningar skickades.", sent), "success")
+        _flash_without_address(managing.unreachable_bodies(remiss))
+        return None
+
+    return run_and_redirect(lambda: managing.change_status(remiss, action), changed,
+                            url_for("remiss.show", remiss_id=remiss.id))
 
 
 @bp.route("/<int:remiss_id>/publicera", methods=["POST"])
@@ -166,16 +137,11 @@ def publish(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        if request.form.get("undo"):
-            managing.unpublish(remiss)
-            flash(_("Svaren är inte längre publicerade."), "success")
-        else:
-            managing.publish(remiss)
-            flash(_("Svaren är publicerade på remissens offentliga sida."), "success")
-    except RemissError as exc:
-        flash_error(exc)
-    return redirect(url_for("remiss.show", remiss_id=remiss.id))
+    if request.form.get("undo"):
+        action, done = managing.unpublish, _("Svaren är inte längre publicerade.")
+    else:
+        action, done = managing.publish, _("Svaren är publicerade på remissens offentliga sida.")
+    return run_and_redirect(lambda: action(remiss), done, url_for("remiss.show", remiss_id=remiss.id))
 
 
 # --- sections -----------------------------------------------------------------
@@ -203,34 +169,17 @@ def sections(remiss_id):
 def import_sections(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     form = ImportForm(prefix="imp")
-    if form.validate_on_submit():
-        upload = form.file.data
-        if upload is None or not upload.filename:
-            flash(_("Välj en fil att importera."), "error")
-        else:
-            try:
-                n = managing.import_sections(remiss, upload.filename, upload.read(), replace=form.replace.data)
-            except RemissError as exc:
-                flash_error(exc)
-            else:
-                flash(_("%(n)s avsnitt importerades.", n=n), "success")
-    else:
-        flash(_("Sidan var för gammal. Försök igen."), "error")
-    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
-
-
-def _section_or_404(remiss, section_id):
-    section = db.session.get(RemissSection, section_id)
-    if section is None or section.remiss_id != remiss.id:
-        abort(404)
-    return section
+    return run_and_redirect(lambda: managing.import_upload(remiss, form.file.data, replace=form.replace.data),
+                            lambda n: _("%(n)s avsnitt importerades.", n=n),
+                            url_for("remiss.sections", remiss_id=remiss.id),
+                            form=form, invalid=_("Sidan var för gammal. Försök igen."))
 
 
 @bp.route("/<int:remiss_id>/underlag/<int:section_id>", methods=["GET", "POST"])
 @login_required
 def edit_section(remiss_id, section_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    section = _section_or_404(remiss, section_id)
+    section = access.get_section_or_404(remiss, section_id)
     form = SectionForm(obj=section)
     if form.validate_on_submit():
         try:
@@ -247,15 +196,9 @@ def edit_section(remiss_id, section_id):
 @login_required
 def delete_section(remiss_id, section_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    section = _section_or_404(remiss, section_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            managing.delete_section(section)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Avsnittet är borttaget."), "success")
-    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+    section = access.get_section_or_404(remiss, section_id)
+    return run_and_redirect(lambda: managing.delete_section(section), _("Avsnittet är borttaget."),
+                            url_for("remiss.sections", remiss_id=remiss.id))
 
 
 @bp.route("/<int:remiss_id>/bilagor", methods=["POST"])
@@ -263,14 +206,8 @@ def delete_section(remiss_id, section_id):
 def upload_attachment(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     form = AttachmentForm(prefix="att")
-    if form.validate_on_submit():
-        try:
-            managing.add_attachment(remiss, form.file.data, current_user)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Bilagan är uppladdad."), "success")
-    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+    return run_and_redirect(lambda: managing.add_attachment(remiss, form.file.data, current_user),
+                            _("Bilagan är uppladdad."), url_for("remiss.sections", remiss_id=remiss.id), form=form)
 
 
 @bp.route("/<int:remiss_id>/bilagor/<int:attachment_id>/ta-bort", methods=["POST"])
@@ -280,10 +217,8 @@ def delete_attachment(remiss_id, attachment_id):
     att = access.get_attachment_or_404(remiss.id, attachment_id, current_user)
     if att.answer_id is not None:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        managing.delete_attachment(att)
-        flash(_("Bilagan är borttagen."), "success")
-    return redirect(url_for("remiss.sections", remiss_id=remiss.id))
+    return run_and_redirect(lambda: managing.delete_attachment(att), _("Bilagan är borttagen."),
+                            url_for("remiss.sections", remiss_id=remiss.id))
 
 
 # --- invited bodies -----------------------------------------------------------
@@ -299,10 +234,10 @@ def _flash_invited(remiss, result):
     added, mailed = len(result.added), len(result.mailed)
     if not added:
         message = _("Inga nya remissinstanser lades till: de valda är redan inbjudna.")
-    elif remiss.status == RemissStatus.DRAFT:
+    elif remiss.is_draft:
         message = ngettext("%(num)d remissinstans lades till. Inbjudan skickas när remissen öppnas.",
                            "%(num)d remissinstanser lades till. Inbjudningarna skickas när remissen öppnas.", added)
-    elif remiss.status != RemissStatus.OPEN:
+    elif not remiss.is_open:
         message = ngettext("%(num)d remissinstans lades till.", "%(num)d remissinstanser lades till.", added)
     elif mailed == added:
         message = ngettext("%(num)d remissinstans lades till och fick en inbjudan med e-post.",
@@ -347,8 +282,7 @@ def bodies(remiss_id):
     if request.method == "POST":
         _invite_choices(remiss, form)
     if request.method == "POST" and form.validate_on_submit():
-        chosen = form.organisations.data or []
-        orgs = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(chosen))).all() if chosen else []
+        orgs = managing.organisations_by_id(form.organisations.data or [])
         emails = [e for e in (form.emails.data or "").replace(",", "\n").splitlines() if e.strip()]
         try:
             result = managing.invite(remiss, orgs, emails)
@@ -360,55 +294,36 @@ def bodies(remiss_id):
     return _render_bodies(remiss, form)
 
 
-def _body_or_404(remiss, body_id):
-    body = db.session.get(InvitedBody, body_id)
-    if body is None or body.remiss_id != remiss.id:
-        abort(404)
-    return body
-
-
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/forlangning", methods=["POST"])
 @login_required
 def extend(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    body = _body_or_404(remiss, body_id)
+    body = access.get_body_or_404(remiss, body_id)
     form = ExtensionForm()
-    if form.validate_on_submit():
-        try:
-            managing.grant_extension(body, local_to_utc(form.until.data))
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Svarsdatum för %(name)s är ändrat.", name=body.display_name), "success")
-    else:
-        flash(_("Skriv datum och tid, till exempel 2025-03-31 16:00."), "error")
-    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
+    return run_and_redirect(lambda: managing.grant_extension(body, local_to_utc(form.until.data)),
+                            _("Svarsdatum för %(name)s är ändrat.", name=body.display_name),
+                            url_for("remiss.bodies", remiss_id=remiss.id), form=form,
+                            invalid=_("Skriv datum och tid, till exempel 2025-03-31 16:00."))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/ta-bort", methods=["POST"])
 @login_required
 def remove_body(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    body = _body_or_404(remiss, body_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            managing.remove_body(body)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Remissinstansen är borttagen."), "success")
-    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
+    body = access.get_body_or_404(remiss, body_id)
+    return run_and_redirect(lambda: managing.remove_body(body), _("Remissinstansen är borttagen."),
+                            url_for("remiss.bodies", remiss_id=remiss.id))
 
 
-def _back_to_body(remiss, body):
-    return redirect(url_for("remiss.bodies", remiss_id=remiss.id) + f"#body-{body.id}")
+def _body_url(remiss, body):
+    return url_for("remiss.bodies", remiss_id=remiss.id) + f"#body-{body.id}"
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/epost", methods=["POST"])
 @login_required
 def set_body_email(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    body = _body_or_404(remiss, body_id)
+    body = access.get_body_or_404(remiss, body_id)
     form = BodyEmailForm()
     error = None
     if not form.validate_on_submit():
@@ -422,28 +337,23 @@ def set_body_email(remiss_id, body_id):
     if error:
         return _render_bodies(remiss, status=400,
                               email_edit={"id": body.id, "value": form.email.data or "", "error": error})
-    if remiss.status == RemissStatus.OPEN and body.status not in (BodyStatus.ANSWERED, BodyStatus.DECLINED):
+    if remiss.is_open and not body.is_settled:
         flash(_("E-postadressen för %(name)s är sparad. Tryck på ”Skicka inbjudan igen” så får de sin länk.",
                 name=body.display_name), "success")
     else:
         flash(_("E-postadressen för %(name)s är sparad.", name=body.display_name), "success")
-    return _back_to_body(remiss, body)
+    return redirect(_body_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/skicka-igen", methods=["POST"])
 @login_required
 def resend_invitation(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    body = _body_or_404(remiss, body_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            to = managing.resend_invitation(body)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("En ny inbjudan skickades till %(email)s. Den tidigare länken fungerar inte längre.", email=to),
-                  "success")
-    return _back_to_body(remiss, body)
+    body = access.get_body_or_404(remiss, body_id)
+    return run_and_redirect(
+        lambda: managing.resend_invitation(body),
+        lambda to: _("En ny inbjudan skickades till %(email)s. Den tidigare länken fungerar inte längre.", email=to),
+        _body_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/lank", methods=["POST"])
@@ -451,15 +361,15 @@ def resend_invitation(remiss_id, body_id):
 def personal_link(remiss_id, body_id):
     """A fresh personal link, shown this once (only its hash is kept) for the drafting group to pass on."""
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    body = _body_or_404(remiss, body_id)
+    body = access.get_body_or_404(remiss, body_id)
     if not EmptyForm().validate_on_submit():
         flash(_("Sidan var för gammal. Försök igen."), "error")
-        return _back_to_body(remiss, body)
+        return redirect(_body_url(remiss, body))
     try:
         link = managing.create_personal_link(body)
     except RemissError as exc:
         flash_error(exc)
-        return _back_to_body(remiss, body)
+        return redirect(_body_url(remiss, body))
     response = make_response(render_template("surveys/remiss/body_link.html", remiss=remiss, body=body, link=link,
                                              address=managing.mail_address(body),
                                              visitor=managing.link_offers(body)))
@@ -471,12 +381,10 @@ def personal_link(remiss_id, body_id):
 @login_required
 def remind(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    if EmptyForm().validate_on_submit():
-        try:
-            n = managing.send_reminders(remiss)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(ngettext("%(num)d påminnelse skickades.", "%(num)d påminnelser skickades.", n), "success")
-            _flash_without_address(managing.unreachable_bodies(remiss))
-    return redirect(url_for("remiss.bodies", remiss_id=remiss.id))
+
+    def reminded(n):
+        flash(ngettext("%(num)d påminnelse skickades.", "%(num)d påminnelser skickades.", n), "success")
+        _flash_without_address(managing.unreachable_bodies(remiss))
+
+    return run_and_redirect(lambda: managing.send_reminders(remiss), reminded,
+                            url_for("remiss.bodies", remiss_id=remiss.id))

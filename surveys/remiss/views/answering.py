@@ -1,32 +1,31 @@
 """The respondents' pages: the answer editor with autosave, review, submit, receipt, attachments."""
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from core.auth.services import start_session
+from core.charts import safe_json_text
+from core.errors import json_error
 from core.extensions import csrf, db, limiter
 from core.forms import EmptyForm
 from core.timeutil import utc_to_local
 from surveys.remiss import access, answering, claiming, managing, uploads
 from surveys.remiss.forms import AttachmentForm, claim_form
-from surveys.remiss.models import POSITIONS, AnswerSubmission, RemissError
+from surveys.remiss.models import POSITIONS, RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, json_error, render_markdown
+from surveys.remiss.views.common import flash_error, render_markdown, run_and_redirect
 
 
 def _autosave_limit():
-    from flask import current_app
-
     # Per address: several writers behind one office NAT each save at most every two seconds.
     return current_app.config.get("REMISS_AUTOSAVE_LIMIT", "600 per minute")
 
 
 def _claim_limit():
-    from flask import current_app
-
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -41,7 +40,7 @@ def invitation(token):
     if body is None:
         # Most often an earlier link, replaced by the one in a reminder or a new invitation: say so.
         return render_template("surveys/remiss/invitation_gone.html"), 404
-    if body.remiss.status == "draft":
+    if body.remiss.is_draft:
         abort(404)
     if request.method == "GET":
         managing.open_invitation(body)
@@ -88,15 +87,12 @@ def _answer_context(remiss, answer, organisation_id, conflict=None, mine=None):
         "can_sign": answering.can_submit(answer, current_user), "render_markdown": render_markdown,
         "conflict": conflict, "mine": mine or {}, "attachment_form": AttachmentForm(prefix="att"),
         "messages_json": _editor_messages(),
+        "fields_json": safe_json_text(json.dumps(answering.editor_fields(remiss))),
     }
 
 
 def _editor_messages():
     """The editor script's words, translated here so the script holds no text of its own."""
-    import json
-
-    from core.charts import safe_json_text
-
     return safe_json_text(json.dumps({
         "saving": _("Sparar …"),
         "saved_at": _("Sparat kl. %s"),
@@ -116,11 +112,10 @@ def _editor_messages():
 
 def _form_data(form, remiss):
     """The editor's fields from a normal (non-JavaScript) form post."""
-    data = {key: form.get(key, "") for key in ("position", "general_comment", "decided_by", "signatory")}
-    data["contains_personal_data"] = bool(form.get("contains_personal_data"))
-    data["require_ready"] = bool(form.get("require_ready"))
+    data = {key: form.get(key, "") for key in answering.ANSWER_FIELDS}
+    data.update({key: bool(form.get(key)) for key in answering.ANSWER_FLAGS})
     data["sections"] = {
-        str(s.id): {f: form.get(f"s-{s.id}-{f}", "") for f in answering.SECTION_FIELDS}
+        str(s.id): {f: form.get(answering.section_field_name(s.id, f), "") for f in answering.SECTION_FIELDS}
         for s in remiss.sections
     }
     return data
@@ -182,7 +177,7 @@ def autosave(remiss_id, organisation_id):
                           _("Någon annan har sparat svaret medan du skrev. Jämför texterna; inget har skrivits "
                             "över."), current=answering.draft_data(answer), version=answer.version)
     except RemissError as exc:
-        return json_error(422, "invalid", exc)
+        return json_error(422, exc.code, exc.message)
     return {"ok": True, "version": answer.version, "saved_at": utc_to_local(answer.updated_at).strftime("%H:%M"),
             "ready": answer.ready}
 
@@ -218,11 +213,8 @@ def mark_ready(remiss_id, organisation_id):
     remiss, answer = access.get_own_answer_or_404(remiss_id, organisation_id, current_user)
     if answer is None or not EmptyForm().validate_on_submit():
         abort(404 if answer is None else 400)
-    try:
-        answering.mark_ready(answer, current_user, ready=not request.form.get("undo"))
-    except RemissError as exc:
-        flash_error(exc)
-    return redirect(url_for("remiss.review", remiss_id=remiss.id, organisation_id=organisation_id))
+    return run_and_redirect(lambda: answering.mark_ready(answer, current_user, ready=not request.form.get("undo")),
+                            None, url_for("remiss.review", remiss_id=remiss.id, organisation_id=organisation_id))
 
 
 @bp.route("/<int:remiss_id>/svar/<int:organisation_id>/skicka", methods=["POST"])
@@ -250,12 +242,7 @@ def submit(remiss_id, organisation_id):
 @login_required
 def receipt(remiss_id, organisation_id, number):
     remiss, answer = access.get_own_answer_or_404(remiss_id, organisation_id, current_user)
-    submission = None
-    if answer is not None:
-        submission = db.session.scalar(sa.select(AnswerSubmission).where(
-            AnswerSubmission.answer_id == answer.id, AnswerSubmission.number == number))
-    if submission is None:
-        abort(404)
+    submission = access.get_submission_or_404(answer, number)
     return render_template("surveys/remiss/receipt.html", remiss=remiss, answer=answer, submission=submission,
                            positions=POSITIONS)
 
@@ -264,14 +251,9 @@ def receipt(remiss_id, organisation_id, number):
 @login_required
 def decline(remiss_id, organisation_id):
     remiss, _answer = access.get_own_answer_or_404(remiss_id, organisation_id, current_user)
-    if EmptyForm().validate_on_submit():
-        try:
-            answering.decline(remiss, organisation_id, current_user)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Vi har noterat att organisationen avstår från att svara."), "success")
-    return redirect(url_for("remiss.show", remiss_id=remiss.id))
+    return run_and_redirect(lambda: answering.decline(remiss, organisation_id, current_user),
+                            _("Vi har noterat att organisationen avstår från att svara."),
+                            url_for("remiss.show", remiss_id=remiss.id))
 
 
 @bp.route("/<int:remiss_id>/svar/<int:organisation_id>/bilagor", methods=["POST"])
@@ -281,16 +263,10 @@ def upload_answer_attachment(remiss_id, organisation_id):
     if answer is None:
         abort(404)
     form = AttachmentForm(prefix="att")
-    if form.validate_on_submit():
-        try:
-            if not answering.accepting(remiss, organisation_id):
-                raise RemissError(_("Remissen tar inte emot svar just nu."))
-            managing.add_attachment(remiss, form.file.data, current_user, answer=answer)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Bilagan är uppladdad."), "success")
-    return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=organisation_id) + "#bilagor")
+    return run_and_redirect(
+        lambda: answering.add_attachment(remiss, organisation_id, answer, form.file.data, current_user),
+        _("Bilagan är uppladdad."),
+        url_for("remiss.answer", remiss_id=remiss.id, organisation_id=organisation_id) + "#bilagor", form=form)
 
 
 @bp.route("/<int:remiss_id>/svar/<int:organisation_id>/bilagor/<int:attachment_id>/ta-bort", methods=["POST"])
@@ -300,10 +276,9 @@ def delete_answer_attachment(remiss_id, organisation_id, attachment_id):
     att = access.get_attachment_or_404(remiss.id, attachment_id, current_user)
     if answer is None or att.answer_id != answer.id:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        managing.delete_attachment(att)
-        flash(_("Bilagan är borttagen."), "success")
-    return redirect(url_for("remiss.answer", remiss_id=remiss.id, organisation_id=organisation_id) + "#bilagor")
+    return run_and_redirect(lambda: managing.delete_attachment(att), _("Bilagan är borttagen."),
+                            url_for("remiss.answer", remiss_id=remiss.id, organisation_id=organisation_id)
+                            + "#bilagor")
 
 
 @bp.route("/<int:remiss_id>/bilagor/<int:attachment_id>")

@@ -1,0 +1,124 @@
+"""Reviewing the answers: the drafting group's dashboard, per-section view, search, single answers, themes and
+key quotes."""
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.models import LEGAL_FORMS, SUB_REGIONS
+from surveys.remiss import access, charts, review
+from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
+from surveys.remiss.models import POSITIONS, PRINCIPLES
+from surveys.remiss.views import bp
+from surveys.remiss.views.common import render_markdown, run_and_redirect
+
+
+@bp.route("/<int:remiss_id>/oversikt")
+@login_required
+def dashboard(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    rows = review.submitted_answers_overview(remiss)
+    return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
+                           counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
+                           section_counts=review.section_position_counts(remiss), positions=POSITIONS,
+                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS)
+
+
+@bp.route("/<int:remiss_id>/oversikt/avsnitt/<int:number>")
+@login_required
+def section_view(remiss_id, number):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    section = access.get_section_by_number_or_404(remiss, number)
+    comments = review.section_comments(remiss, section)
+    tag_options = sorted(set(PRINCIPLES) | set(review.remiss_tags(remiss)), key=str.lower)
+    numbers = [s.number for s in remiss.sections]
+    i = numbers.index(number)
+    return render_template("surveys/remiss/section_view.html", remiss=remiss, section=section, comments=comments,
+                           tag_options=tag_options, render_markdown=render_markdown, positions=POSITIONS,
+                           prev_number=numbers[i - 1] if i > 0 else None,
+                           next_number=numbers[i + 1] if i + 1 < len(numbers) else None,
+                           tag_form=TagForm, quote_form=QuoteForm)
+
+
+@bp.route("/<int:remiss_id>/oversikt/sok")
+@login_required
+def search(remiss_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    q = request.args.get("q", "")
+    hits = review.search(remiss, q)
+    return render_template("surveys/remiss/search.html", remiss=remiss, q=q, hits=hits)
+
+
+@bp.route("/<int:remiss_id>/inkomna/<int:answer_id>")
+@login_required
+def answer_detail(remiss_id, answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user)
+    answer = access.get_answer_for_review_or_404(remiss, answer_id, current_user)
+    if not answer.submissions:
+        abort(404)
+    number = request.args.get("version", type=int) or answer.submissions[-1].number
+    submission = next((s for s in answer.submissions if s.number == number), None)
+    if submission is None:
+        abort(404)
+    return render_template("surveys/remiss/answer_detail.html", remiss=remiss, answer=answer,
+                           submission=submission, positions=POSITIONS, is_drafter=remiss.is_drafter(current_user))
+
+
+@bp.route("/<int:remiss_id>/inkomna/<int:answer_id>/personuppgifter", methods=["POST"])
+@login_required
+def review_personal_data(remiss_id, answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    answer = access.get_answer_for_review_or_404(remiss, answer_id, current_user)
+    return run_and_redirect(lambda: review.review_personal_data(answer), _("Svaret är granskat och kan publiceras."),
+                            url_for("remiss.answer_detail", remiss_id=remiss.id, answer_id=answer.id))
+
+
+def _section_url(remiss, row):
+    return url_for("remiss.section_view", remiss_id=remiss.id, number=row.section.number) + f"#comment-{row.id}"
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman", methods=["POST"])
+@login_required
+def add_tag(remiss_id, section_answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    form = TagForm(prefix=f"t{row.id}")
+    return run_and_redirect(lambda: review.add_tag(row, form.tag.data), None, _section_url(remiss, row), form=form,
+                            invalid=_("Skriv ett tema."))
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/teman/<int:tag_id>/ta-bort", methods=["POST"])
+@login_required
+def remove_tag(remiss_id, section_answer_id, tag_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    return run_and_redirect(lambda: review.remove_tag(row, tag_id), None, _section_url(remiss, row))
+
+
+@bp.route("/<int:remiss_id>/kommentarer/<int:section_answer_id>/citat", methods=["POST"])
+@login_required
+def add_quote(remiss_id, section_answer_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    row = access.get_section_answer_for_drafter_or_404(remiss, section_answer_id, current_user)
+    form = QuoteForm(prefix=f"q{row.id}")
+    return run_and_redirect(lambda: review.add_quote(row, form.text.data, current_user), _("Citatet är markerat."),
+                            _section_url(remiss, row), form=form, invalid=_("Klistra in citatet du vill markera."))
+
+
+@bp.route("/<int:remiss_id>/citat/<int:quote_id>/hantering", methods=["POST"])
+@login_required
+def set_handling(remiss_id, quote_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    quote = access.get_quote_or_404(remiss, quote_id)
+    form = HandlingForm(prefix=f"h{quote.id}")
+    return run_and_redirect(lambda: review.set_handling(quote, form.handling.data, form.reason.data),
+                            _("Hanteringen är sparad."),
+                            url_for("remiss.compilation_page", remiss_id=remiss.id) + f"#quote-{quote.id}", form=form)
+
+
+@bp.route("/<int:remiss_id>/citat/<int:quote_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_quote(remiss_id, quote_id):
+    remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
+    quote = access.get_quote_or_404(remiss, quote_id)
+    back = _section_url(remiss, quote.section_answer)
+    return run_and_redirect(lambda: review.delete_quote(quote), None, back)
