@@ -1,7 +1,7 @@
 """the persistent mail outbox; meeting invitations, opt-outs and reminders (issue 13)
 
 Revision ID: 0010
-Revises: 0007_signer_email
+Revises: 0008
 Create Date: 2026-12-01 01:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007_signer_email'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
