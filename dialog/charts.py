@@ -68,9 +68,10 @@ def invitation_figures(invitations):
                    orientation="h", marker_color=colours[status])
             for status in InvitationStatus.ORDER
         ])
-        # The legend below the bars, clear of the axis; whole organisations on the axis, never 0.5.
-        fig.update_layout(**base_layout(title=title, barmode="stack", margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                                        legend={"orientation": "h", "y": -0.2, "yanchor": "top"}))
+        # The legend beside the bars, clear of the axis (charts.js moves it below on a phone); whole
+        # organisations on the axis, never 0.5.
+        fig.update_layout(**base_layout(title=title, barmode="stack",
+                                        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1}))
         fig.update_yaxes(autorange="reversed", automargin=True)
         most = max((sum(row.values()) for row in reach[kind].values()), default=0)
         fig.update_xaxes(rangemode="tozero", dtick=1 if most <= 10 else None, automargin=True)
