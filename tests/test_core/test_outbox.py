@@ -95,6 +95,7 @@ def test_rows_of_a_crashed_worker_are_taken_back_after_the_timeout(app, db):
     assert drain(now=later) == (1, 0)
 
 
+@pytest.mark.truncate  # the workers are threads with connections of their own: real commits
 def test_two_workers_at_once_send_each_mail_exactly_once(app, db):
     for n in range(40):
         send_mail(f"p{n}@example.se", "S", "B")
