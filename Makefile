@@ -21,10 +21,12 @@ install: $(STAMP)
 translations: install
 	$(FLASK) translations compile
 
-## Install, build the SQLite database, load demo data and serve on http://127.0.0.1:5000
+## Install, build the SQLite database, load demo data and serve on http://127.0.0.1:5000, with the mail worker
+## beside the server (stopped with it: Ctrl-C ends both)
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) mail-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install

@@ -56,6 +56,14 @@ def load_config(instance_path):
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "Samråd <noreply@samrad.example>",
         # The site's public address (https://samrad.example.se): every link in a mail starts with it, never with
         # the Host header of the request that caused the mail. Required in production.
+
+
+        # The mail worker looks at the outbox this often (a password reset must not wait long) and takes back
+        # rows a crashed worker left in "sending" after MAIL_CLAIM_TIMEOUT seconds.
+        "MAIL_WORKER_POLL_SECONDS": float(env.get("MAIL_WORKER_POLL_SECONDS") or 1),
+        "MAIL_CLAIM_TIMEOUT": int(env.get("MAIL_CLAIM_TIMEOUT") or 300),
+        "MAIL_KEEP_SENT_DAYS": int(env.get("MAIL_KEEP_SENT_DAYS") or 30),
+        # The site's public address (https://samrad.example.se): CLI commands that mail links outside a request.
         "BASE_URL": (env.get("BASE_URL") or "").strip().rstrip("/") or None,
         # Host names requests may name; others get 400. Unset: derived from BASE_URL (see trusted_hosts).
         "TRUSTED_HOSTS": [h.strip() for h in (env.get("TRUSTED_HOSTS") or "").split(",") if h.strip()] or None,

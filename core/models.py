@@ -285,3 +285,53 @@ def _audit_rows_are_append_only(mapper, connection, target):
 def _no_bulk_changes_to_the_audit_trail(state):
     if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
         raise AuditTrailError("audit_events is append-only")
+
+
+class OutboxStatus:
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    LABELS = {
+        QUEUED: _l("I kö"),
+        SENDING: _l("Skickas"),
+        SENT: _l("Skickat"),
+        FAILED: _l("Misslyckades"),
+    }
+
+
+class OutboxMessage(db.Model):
+    """A mail waiting for, or done by, the mail worker: every mail of the app is queued here first."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One logical mail, one row: queueing the same key again returns the row already there.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    to_address: Mapped[str] = mapped_column(sa.String(1000))
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # [{"filename", "mimetype", "data" (base64)}]: small files only (.ics).
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(sa.String(20), default=OutboxStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Which worker holds a row in "sending", and since when (a crashed worker's rows are taken back later).
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    @property
+    def status_label(self):
+        return OutboxStatus.LABELS.get(self.status, self.status)
+
+    @property
+    def is_failed(self):
+        return self.status == OutboxStatus.FAILED
+
+    @property
+    def is_sent(self):
+        return self.status == OutboxStatus.SENT

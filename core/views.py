@@ -1,11 +1,13 @@
-"""The home page, language choice and health check."""
+"""The home page, language choice, health check and the administrators' view of the mail queue."""
 import os
 
 import plotly
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -14,13 +16,16 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core import outbox
+from core.access import role_required
 from core.auth.views import safe_next
 from core.extensions import db
 from core.forms import EmptyForm
-from core.models import Role
+from core.models import OutboxMessage, OutboxStatus, Role
 from core.organisations.services import count_to_review
 from core.registry import add_home_section, add_nav_item
 
@@ -54,11 +59,36 @@ def healthz():
     return jsonify(status="ok", database=database)
 
 
+@bp.route("/admin/e-post")
+@role_required(Role.ADMIN)
+def mail_queue():
+    """The outbox for administrators: how much waits, what failed and why."""
+    return render_template("core/mail_queue.html", counts=outbox.counts(), rows=outbox.unsent(),
+                           labels=OutboxStatus.LABELS, empty_form=EmptyForm())
+
+
+@bp.route("/admin/e-post/<int:message_id>/forsok-igen", methods=["POST"])
+@role_required(Role.ADMIN)
+def retry_mail(message_id):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None:
+        abort(404)
+    outbox.retry(row)
+    db.session.commit()
+    flash(_("Meddelandet till %(to)s ligger i kön igen.", to=row.to_address), "success")
+    return redirect(url_for("core.mail_queue"))
+
+
 def init_nav(app):
     add_nav_item(app, "organisations.index", _l("Organisationer"),
                  roles=(Role.ADMIN, Role.MODERATOR, Role.SKRIVARGRUPP), order=80)
     add_nav_item(app, "auth.users", _l("Användare"), roles=(Role.ADMIN,), order=90)
     add_nav_item(app, "audit.index", _l("Logg"), roles=(Role.ADMIN,), order=95)
+
+
+    add_nav_item(app, "core.mail_queue", _l("E-postkö"), roles=(Role.ADMIN,), order=96)
     # Administrators see on the home page when organisations suggested by others wait for review.
     app.add_template_global(count_to_review, "organisations_to_review")
     add_home_section(app, "core/organisations/_home.html", order=10)

@@ -1,8 +1,10 @@
 """Dialogue meetings: planning, registration, check-in, minutes and follow-up."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
+from core.config import DEV_BASE_URL, ConfigError
 from core.registry import (
     add_choice_source,
     add_demo_seeder,
@@ -13,8 +15,10 @@ from core.registry import (
 )
 from dialog.demo import seed_demo
 from dialog.evidence import meeting_evidence, seed_group_meetings, seed_group_registrations
+from dialog.invitations import merge_organisations as merge_invitations
 from dialog.meetings import meeting_choices, merge_organisations, upcoming_meetings
 from dialog.privacy import anonymise_older_than
+from dialog.reminders import queue_due_reminders
 from dialog.reporting import report_section
 from dialog.views import bp
 
@@ -32,9 +36,11 @@ def init_app(app):
     add_demo_seeder(app, seed_group_meetings, order=70)
     add_demo_seeder(app, seed_group_registrations, order=75)  # the yearly report's organisations reached
     add_organisation_merge_hook(app, merge_organisations)
+    add_organisation_merge_hook(app, merge_invitations)
     add_choice_source(app, "meetings", meeting_choices)
     add_report_section(app, report_section, order=30)
     app.cli.add_command(anonymise_command)
+    app.cli.add_command(reminders_command)
     app.add_template_global(_upcoming_for_home, "dialog_upcoming")
 
 
@@ -50,3 +56,19 @@ def anonymise_command(older_than_days):
     """Anonymisera anmälningar till möten som slutade för mer än N dagar sedan."""
     count = anonymise_older_than(older_than_days)
     click.echo(f"Anonymiserade {count} anmälningar.")
+
+
+@click.command("dialog-reminders")
+@with_appcontext
+def reminders_command():
+    """Lägg påminnelser i e-postkön för möten som närmar sig (kör dagligen; samma dag två gånger gör inget)."""
+    base_url = current_app.config.get("BASE_URL")
+    if not base_url:
+        if current_app.config.get("SAMRAD_ENV") == "production":
+            raise click.ClickException(str(ConfigError(
+                "BASE_URL saknas: sätt den till webbplatsens adress så att länkarna i påminnelserna fungerar; "
+                "inget skickades. / BASE_URL is not set; nothing was sent.")))
+        click.echo(f"Varning: BASE_URL är inte satt; länkarna pekar på {DEV_BASE_URL}.", err=True)
+    with current_app.test_request_context(base_url=base_url or DEV_BASE_URL):
+        count = queue_due_reminders()
+    click.echo(f"{count} påminnelser lades i e-postkön.")

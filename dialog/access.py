@@ -3,12 +3,13 @@ from flask import abort
 
 from core.extensions import db
 from core.models import Role
-from dialog import minutes, registration
+from dialog import invitations, minutes, registration
 from dialog.models import (
     AgendaItem,
     FollowUpTask,
     Meeting,
     MeetingDocument,
+    MeetingInvitation,
     MeetingSeries,
     MinutesItem,
     MinutesSigner,
@@ -105,3 +106,22 @@ def get_signer_by_link_or_404(token):
     if signer is None:
         abort(404)
     return signer
+
+
+def get_invitation_or_404(invitation_id, for_user):
+    return _part_or_404(MeetingInvitation, invitation_id, for_user)
+
+
+def get_invitation_by_link_or_404(token):
+    """The invitation a personal link names: the signed link is the only key."""
+    row = invitations.invitation_from_token(token)
+    if row is None:
+        abort(404)
+    return row
+
+
+def get_organisation_by_unsubscribe_link_or_404(token):
+    organisation = invitations.organisation_from_unsubscribe_token(token)
+    if organisation is None:
+        abort(404)
+    return organisation

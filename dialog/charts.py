@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 
 from core.charts import QUALITATIVE, bar_chart, base_layout, figure_json
 from core.timeutil import utc_to_local
+from dialog.invitations import reach_by_status
+from dialog.models import InvitationStatus
 from dialog.stats import attendance_rows, by_legal_form_and_region, returning_organisations
 
 
@@ -49,3 +51,29 @@ def series_figures(meetings):
          _("Deltagande organisationer efter delregion")),
         ("chart-returning", figure_json(returning_fig), _("Återkommande organisationer")),
     ]
+
+
+def invitation_figures(invitations):
+    """(id, figure json, accessible label) for the reach of a meeting's invitations, by legal form and by
+    sub-region, each bar split by how far the organisations have come."""
+    reach = reach_by_status(invitations)
+    colours = dict(zip(InvitationStatus.ORDER, (QUALITATIVE[2], QUALITATIVE[3], QUALITATIVE[0], QUALITATIVE[1]),
+                       strict=True))
+    out = []
+    for kind, chart_id, title in (("legal_form", "chart-invited-forms", _("Inbjudna efter organisationsform")),
+                                  ("sub_region", "chart-invited-regions", _("Inbjudna efter delregion"))):
+        groups = sorted(reach[kind], key=lambda label: -sum(reach[kind][label].values()))
+        fig = go.Figure([
+            go.Bar(name=str(InvitationStatus.LABELS[status]), y=groups, x=[reach[kind][g][status] for g in groups],
+                   orientation="h", marker_color=colours[status])
+            for status in InvitationStatus.ORDER
+        ])
+        # The legend beside the bars, clear of the axis (charts.js moves it below on a phone); whole
+        # organisations on the axis, never 0.5.
+        fig.update_layout(**base_layout(title=title, barmode="stack",
+                                        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1}))
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        most = max((sum(row.values()) for row in reach[kind].values()), default=0)
+        fig.update_xaxes(rangemode="tozero", dtick=1 if most <= 10 else None, automargin=True)
+        out.append((chart_id, figure_json(fig), title))
+    return out

@@ -225,7 +225,8 @@ def seed_varmland(moderator):
             moderator="Anders Andrén", chair="Malin Berglund", capacity=40,
             registration_deadline=local_to_utc(day - timedelta(days=7)), status=MeetingStatus.OPEN,
             principles=["dialog", "langsiktighet"], levels=["dialog"], consent_text=CONSENT, created_by=moderator,
-            minute_taker="Elisabeth Ehne Jangehammar",
+            minute_taker="Elisabeth Ehne Jangehammar", reminder_days_before=3,
+            what_to_bring="Läs uppdragsgruppens förslag (under Dokument) före mötet. Lunch ingår.",
         )
         db.session.add(nxt)
         for position, (time_label, item_title, responsible) in enumerate([

@@ -12,6 +12,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
     URLField,
 )
@@ -20,7 +21,7 @@ from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, 
 from core.agreements.groups import group_choices
 from core.extensions import db
 from core.forms import REQUIRED, Form, MultiCheckboxField
-from core.models import Organisation
+from core.models import LEGAL_FORMS, SUB_REGIONS, VG_SUB_REGIONS, Organisation
 from core.timeutil import local_to_utc, utc_to_local_naive
 from dialog.models import KINDS, LEVELS, MEETING_FIELDS, PRINCIPLES, MeetingSeries, MinutesSigner, TaskStatus
 
@@ -187,6 +188,11 @@ class MeetingForm(Form):
         "Visas i anmälan. Beskriv vad uppgifterna används till och hur länge de sparas."))
     principles = MultiCheckboxField(_l("Principer som mötet bidrar till"), choices=list(PRINCIPLES.items()))
     levels = MultiCheckboxField(_l("Nivåer av delaktighet"), choices=list(LEVELS.items()))
+    what_to_bring = TextAreaField(_l("Ta med"), validators=[Length(max=2000)], description=_l(
+        "Till exempel underlag att läsa före mötet eller legitimation. Står i påminnelsen och på mötets sida."))
+    reminder_days_before = SwedishIntegerField(
+        _l("Påminnelse, dagar före mötet"), validators=[Optional()],
+        description=_l("De anmälda får en påminnelse så många dagar före mötet. Lämna tomt för ingen påminnelse."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -349,3 +355,63 @@ class EraseForm(Form):
 
 class CheckinForm(Form):
     present = HiddenField()
+
+
+# --- invitations (issue 13) ---
+
+class InvitationForm(Form):
+    """Whom to invite: groups that narrow each other, and additions. Preview first, then send."""
+
+    legal_forms = MultiCheckboxField(_l("Organisationsform"), choices=list(LEGAL_FORMS.items()))
+    sub_regions = MultiCheckboxField(_l("Delregion"), choices=[(k, SUB_REGIONS[k]) for k in VG_SUB_REGIONS],
+                                     description=_l("Väljer du både form och delregion bjuds de som har båda in."))
+    platform_ids = MultiCheckboxField(_l("Plattformar"), coerce=int,
+                                      description=_l("Plattformen och organisationerna i dess delregion."))
+    attended_meeting_ids = MultiCheckboxField(_l("Deltog i ett tidigare möte"), coerce=int,
+                                              description=_l("Organisationer som var på plats."))
+    group_ids = MultiCheckboxField(_l("Medlemmar i en grupp"), coerce=int,
+                                   description=_l("Organisationerna bakom gruppens nuvarande ledamöter."))
+    agreement_ids = MultiCheckboxField(_l("Har undertecknat överenskommelsen"), coerce=int,
+                                       description=_l("Organisationer som undertecknat och inte gått ur."))
+    organisation_ids = MultiCheckboxField(_l("Organisationer"), coerce=int,
+                                          description=_l("Välj enskilda organisationer."))
+    preview = SubmitField(_l("Visa urvalet"))
+    send = SubmitField(_l("Skicka inbjudningarna"))
+
+    def __init__(self, *args, platforms=(), meetings=(), organisations=(), groups=(), agreements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.platform_ids.choices = [(o.id, o.name) for o in platforms]
+        self.group_ids.choices = list(groups)
+        self.agreement_ids.choices = list(agreements)
+        self.attended_meeting_ids.choices = [
+            (m.id, f"{utc_to_local_naive(m.starts_at):%Y-%m-%d} {m.title}") for m in meetings]
+        self.organisation_ids.choices = [(o.id, o.name) for o in organisations]
+
+    def selection(self):
+        """The ticked choices by name, the fields of dialog.invitations.Selection."""
+        return {name: list(getattr(self, name).data or []) for name in (
+            "legal_forms", "sub_regions", "platform_ids", "attended_meeting_ids", "group_ids", "agreement_ids",
+            "organisation_ids")}
+
+
+class DeclineForm(Form):
+    """The invited organisation says no (a POST: a mail scanner following the link must not decline)."""
+
+
+class UnsubscribeForm(Form):
+    """Confirms no more invitations (a POST, for the same reason)."""
+
+
+class InvitedRegistrationForm(Form):
+    """Registration from an invitation: the organisation is the invited one, so it is not asked for."""
+
+    name = RegistrationForm.name
+    email = RegistrationForm.email
+    dietary_needs = RegistrationForm.dietary_needs
+    accessibility_needs = RegistrationForm.accessibility_needs
+    consent = RegistrationForm.consent
+    validate_consent = RegistrationForm.validate_consent
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.require_consent = True

@@ -20,6 +20,7 @@ from dialog.models import (
     TaskStatus,
 )
 from dialog.registration import notify_meeting_cancelled, promote_waiting
+from dialog.reminders import MAX_DAYS_BEFORE
 
 STATUS_ACTIONS = ("open", "close", "held", "cancel", "reinstate")
 
@@ -107,6 +108,10 @@ def meeting_problems(data, meeting=None, now=None):
                 problems["capacity"] = _(
                     "Det finns redan %(count)d anmälda. Antalet platser kan inte vara färre än så.", count=taken
                 )
+    days = data.get("reminder_days_before")
+    if days is not None and not 1 <= days <= MAX_DAYS_BEFORE:
+        problems["reminder_days_before"] = _(
+            "Skriv hur många dagar före mötet påminnelsen ska gå, från 1 till %(max)d.", max=MAX_DAYS_BEFORE)
     deadline = data.get("registration_deadline")
     if deadline is not None:
         changed = meeting is None or meeting.registration_deadline != deadline
@@ -122,7 +127,7 @@ def save_meeting(meeting, data, user=None, now=None):
     problems = meeting_problems(data, meeting if meeting.id else None, now=now)
     if problems:
         raise MeetingProblems(problems)
-    old_capacity = meeting.capacity
+    old_capacity, old_start = meeting.capacity, meeting.starts_at
     for name in MEETING_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])
@@ -130,6 +135,10 @@ def save_meeting(meeting, data, user=None, now=None):
         meeting.created_by_id = getattr(user, "id", None)
         db.session.add(meeting)
     db.session.flush()
+    if old_start is not None and meeting.starts_at != old_start:
+        # A moved meeting is a new date to be reminded of.
+        db.session.execute(sa.update(Registration).where(Registration.meeting_id == meeting.id)
+                           .values(reminded_at=None))
     promoted = []
     if meeting.capacity is None or (old_capacity is not None and meeting.capacity > old_capacity):
         promoted = promote_waiting(meeting)
@@ -153,6 +162,7 @@ def change_status(meeting, action, now=None):
     db.session.commit()
     if action == "cancel":
         notify_meeting_cancelled(meeting)
+        db.session.commit()
 
 
 def save_series(series, title, description="", organiser_id=None):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Organisation, User, utcnow
+from core.models import Organisation, OutboxMessage, User, utcnow
 
 KINDS = {
     "dialogmote": _l("Dialogmöte"),
@@ -40,7 +40,7 @@ LEVELS = {
 MEETING_FIELDS = (
     "title", "kind", "series_id", "group_id", "description", "starts_at", "ends_at", "place", "online_url", "organiser_id",
     "moderator", "chair", "panel", "contact", "capacity", "registration_deadline", "consent_text",
-    "principles", "levels",
+    "principles", "levels", "what_to_bring", "reminder_days_before",
 )
 
 
@@ -143,6 +143,10 @@ class Meeting(db.Model):
     levels: Mapped[list] = mapped_column(sa.JSON, default=list)
     # A copy of the signer list's minute-taker (dialog.minutes keeps it): entered there, once.
     minute_taker: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Said in the reminder and on the meeting page (issue 13).
+    what_to_bring: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A reminder goes to the registered this many days before the start; None: no reminder.
+    reminder_days_before: Mapped[int | None]
     # Set when the minute-taker and every justerare have approved; the public page shows minutes then.
     minutes_approved_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -334,6 +338,8 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
+    # When the reminder before the meeting was queued (issue 13): queued once per registration.
+    reminded_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation | None] = relationship()
@@ -518,3 +524,92 @@ class EvaluationMailing(db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- invitations (issue 13) ---
+
+class InvitationStatus:
+    """How far an invited organisation has come; the mail itself has its own status in the outbox."""
+
+    SENT = "sent"
+    OPENED = "opened"
+    REGISTERED = "registered"
+    DECLINED = "declined"
+
+    ORDER = (SENT, OPENED, REGISTERED, DECLINED)
+    LABELS = {
+        SENT: _l("Inbjuden"),
+        OPENED: _l("Har öppnat länken"),
+        REGISTERED: _l("Anmäld"),
+        DECLINED: _l("Har tackat nej"),
+    }
+
+
+class MeetingInvitation(db.Model):
+    """One organisation invited to one meeting: never two, so nothing is sent twice by accident."""
+
+    __tablename__ = "meeting_invitations"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    # The address the invitation went to (the organisation's contact when it was sent).
+    email: Mapped[str] = mapped_column(sa.String(254))
+    status: Mapped[str] = mapped_column(sa.String(20), default=InvitationStatus.SENT, index=True)
+    # Part of the signed link: a new one makes the old link stop working.
+    link_nonce: Mapped[str] = mapped_column(sa.String(32), default="")
+    # The latest mail of this invitation in the outbox (its status: queued, sent, failed).
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    mails_queued: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime | None]
+    registered_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+
+    meeting: Mapped[Meeting] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    outbox_message: Mapped[OutboxMessage | None] = relationship()
+
+    @property
+    def status_label(self):
+        return InvitationStatus.LABELS.get(self.status, self.status)
+
+    @property
+    def is_declined(self):
+        return self.status == InvitationStatus.DECLINED
+
+    @property
+    def is_answered(self):
+        """Registered or declined: the organisation has given its answer."""
+        return self.status in (InvitationStatus.REGISTERED, InvitationStatus.DECLINED)
+
+    @property
+    def mail_failed(self):
+        return self.outbox_message is not None and self.outbox_message.is_failed
+
+    def mark_opened(self, now=None):
+        if self.opened_at is None:
+            self.opened_at = now or utcnow()
+        if self.status == InvitationStatus.SENT:
+            self.status = InvitationStatus.OPENED
+
+    def mark_registered(self, now=None):
+        self.registered_at = self.registered_at or now or utcnow()
+        self.status = InvitationStatus.REGISTERED
+
+    def decline(self, now=None):
+        if self.status == InvitationStatus.REGISTERED:
+            raise MeetingStateError(_l("Organisationen är redan anmäld. Avboka anmälan via länken i bekräftelsen."))
+        self.declined_at = now or utcnow()
+        self.status = InvitationStatus.DECLINED
+
+
+class InvitationOptOut(db.Model):
+    """An organisation that asked for no more meeting invitations; later sendings leave it out."""
+
+    __tablename__ = "invitation_opt_outs"
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

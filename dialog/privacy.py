@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from core.audit import record
 from core.extensions import db
 from core.models import utcnow
+from core.outbox import forget_address
 from dialog.models import Meeting, MinutesSigner, Registration
 from dialog.registration import cancel_registration, normalise_email
 
@@ -44,6 +45,7 @@ def erase_person(email):
     db.session.execute(sa.update(MinutesSigner).where(sa.func.lower(MinutesSigner.email) == email)
                        .values(email=None))
     record("gdpr.erased", registrations=len(rows))
+    forget_address(email)  # the mails to them (confirmations, reminders) held their name and links
     db.session.commit()
     return len(rows)
 

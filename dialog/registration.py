@@ -11,6 +11,7 @@ from core.extensions import db
 from core.mail import external_url, send_mail
 from core.models import Organisation, utcnow
 from dialog.calendar import calendar_bytes, meeting_ics
+from dialog.invitations import note_registration
 from dialog.models import Meeting, MeetingStateError, Registration, RegistrationStatus
 
 LINK_SALT = "samrad-dialog-registration"
@@ -63,6 +64,7 @@ def registration_from_token(token, now=None):
 
 
 def personal_url(registration):
+    """The personal link for a mail: on the public address (BASE_URL), see core.mail.external_url."""
     return external_url("dialog.my_registration", token=make_link_token(registration))
 
 
@@ -160,6 +162,7 @@ def register(meeting, name, email, organisation_id=None, new_organisation="", di
         # Back of the queue: a re-registration after cancelling does not jump the waiting list.
         registration.created_at = now
     db.session.flush()
+    note_registration(registration, now)
     if send and email:
         send_confirmation(registration)
     db.session.commit()

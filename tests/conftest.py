@@ -20,6 +20,7 @@ from core import ratelimit
 from core.config import normalise_database_url
 from core.extensions import db as _db
 from core.extensions import limiter
+from core.mail import drain
 from core.models import Membership, Organisation, Role, User
 
 PASSWORD = "rätt-lösenord-123"
@@ -168,10 +169,46 @@ def runner(app):
     return app.test_cli_runner()
 
 
+class DrainingOutbox(list):
+    """The mails sent during the test. Mail is queued in the database; each read first runs the mail worker
+    once (core.mail.drain), so a test sees what the worker would have sent by then."""
+
+    def _drain(self):
+        drain()
+        return self
+
+    def __iter__(self):
+        return list.__iter__(self._drain())
+
+    def __len__(self):
+        return list.__len__(self._drain())
+
+    def __getitem__(self, index):
+        return list.__getitem__(self._drain(), index)
+
+    def __reversed__(self):
+        return list.__reversed__(self._drain())
+
+    def __eq__(self, other):
+        return list.__eq__(self._drain(), other)
+
+    def __bool__(self):
+        return list.__len__(self._drain()) > 0
+
+    def __contains__(self, item):
+        return list.__contains__(self._drain(), item)
+
+    def clear(self):
+        """Forget what was sent so far (queued mail included: it is sent and forgotten)."""
+        list.clear(self._drain())
+
+    __hash__ = None
+
+
 @pytest.fixture
 def outbox(app):
-    """Mails sent during the test."""
-    return app.extensions.setdefault("samrad_outbox", [])
+    """Mails sent during the test (the list the worker appends to when TESTING)."""
+    return app.extensions.setdefault("samrad_outbox", DrainingOutbox())
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

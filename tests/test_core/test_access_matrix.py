@@ -26,6 +26,7 @@ POLICY = {
     "auth.invite": {ADMIN},
     "audit.index": {ADMIN},
     "audit.export": {ADMIN},
+    "core.mail_queue": {ADMIN},
     "organisations.index": {MODERATOR, SKRIVARGRUPP, ADMIN},
     "organisations.create": {ADMIN},
     "organisations.import_upload": {ADMIN},

@@ -1,5 +1,7 @@
 """GDPR: erasing a person and anonymising old registrations keep the counts per organisation right."""
+import sqlalchemy as sa
 
+from core.models import OutboxMessage
 from dialog import minutes as minutes_svc
 from dialog import registration as reg_svc
 from dialog.models import MeetingStatus, RegistrationStatus
@@ -73,3 +75,11 @@ def test_cli_command(runner, make_meeting, db):
     db.session.expire_all()
     assert meeting.registrations[0].anonymised
     assert runner.invoke(args=["dialog-anonymise", "--older-than-days", "-1"]).exit_code != 0
+
+
+def test_erasing_a_person_deletes_the_mails_to_them_from_the_outbox(make_meeting, db):
+    meeting = make_meeting()
+    reg_svc.register(meeting, "Anna", "anna@example.se", consent=True)  # a confirmation with her name and link
+    reg_svc.register(meeting, "Bo", "bo@example.se", consent=True)
+    erase_person("anna@example.se")
+    assert db.session.scalars(sa.select(OutboxMessage.to_address)).all() == ["bo@example.se"]

@@ -17,6 +17,7 @@ from dialog.views.organising import (  # noqa: E402, F401  (routes register them
     agenda,
     checkin,
     documents,
+    invitations,
     meetings,
     minutes,
     registrations,
