@@ -5,6 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from core.agreements import groups
@@ -98,7 +99,7 @@ def for_group(group, today=None, now=None):
     else:
         due, missing = date(today.year, 12, 31), target.missing
     return [Deadline(DeadlineKind.MISSING_MEETINGS, due,
-                     _("%(group)s: %(count)s möten saknas", group=group.name, count=missing), group.agreement, group)]
+                     ngettext("%(group)s: %(num)s möte saknas", "%(group)s: %(num)s möten saknas", missing, group=group.name), group.agreement, group)]
 
 
 def for_group_page(group, today=None, now=None):
