@@ -72,15 +72,33 @@ def check_room(session):
     process for a few seconds, so a flood of joins to it costs no count each. Joins in flight at the same
     moment may pass the cap by that many; the cap bounds growth, it is not an exact seat count."""
     cap = int(current_app.config.get("LIVE_MAX_PARTICIPANTS", 20000))
-    full = _full_until.get(session.id, 0) > time.monotonic() or participant_count(session) >= cap
+    now = time.monotonic()
+    full = _full_until.get(session.id, 0) > now or _counted_participants(session, cap, now) >= cap
     if full:
-        _full_until[session.id] = time.monotonic() + FULL_CACHE_SECONDS
+        _full_until[session.id] = now + FULL_CACHE_SECONDS
         raise LiveError(409, "session_full", _("Sessionen är full (högst %(cap)d deltagare). Fråga moderatorn.",
                                                cap=cap))
 
 
+# session id -> [participants when last counted, joins let in here since, when counted]
+_room: dict[int, list] = {}
+RECOUNT_SECONDS = 1.0
+
+
+def _counted_participants(session, cap, now):
+    """The session's participants as this process knows them: counted at most every RECOUNT_SECONDS, and at
+    once when the count plus this process's joins since reaches the cap. Counting on every join made a
+    10,000-phone join flood quadratic; other workers' joins of the last second are what the estimate lacks."""
+    room = _room.get(session.id)
+    if room is None or now - room[2] >= RECOUNT_SECONDS or room[0] + room[1] >= cap:
+        room = _room[session.id] = [participant_count(session), 0, now]
+    room[1] += 1
+    return room[0] + room[1] - 1
+
+
 def forget_full_sessions():
     _full_until.clear()
+    _room.clear()
 
 
 # --- the answer hot path ---------------------------------------------------------

@@ -107,6 +107,37 @@ def test_a_session_takes_at_most_its_participant_cap(app, api, live_session, mon
     assert results.participant_count(live_session) == 2
 
 
+def test_a_join_flood_counts_the_participants_once_a_second_not_per_join(app, api, live_session, monkeypatch):
+    """Counting on every join made 10,000 joins quadratic; near the cap the count is exact again."""
+    monkeypatch.setitem(app.config, "LIVE_MAX_PARTICIPANTS", 5)
+    counted = []
+    real_count = results.participant_count
+    monkeypatch.setattr(answering, "participant_count", lambda s: counted.append(1) or real_count(s))
+    codes = [api.join(live_session.code).status_code for _ in range(7)]
+    assert codes == [201] * 5 + [409, 409]
+    # One count for the first join, one when this process's estimate reached the cap; the full session is
+    # then remembered, so the last join counts nothing.
+    assert len(counted) == 2
+    assert results.participant_count(live_session) == 5
+
+
+def test_the_phones_paths_skip_flask_limiter_altogether(app, api, live_session, join, monkeypatch):
+    """The phones' paths are limited by core.ratelimit only: Flask-Limiter's per-request work (about an eighth
+    of an answer's CPU) is not done for them at all, while other paths still go through it."""
+    resolved = []
+    real = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda app, endpoint, *a, **k: resolved.append(endpoint) or real(app, endpoint, *a, **k))
+    token = join()
+    statement = live_session.current_statement
+    assert api.answer(live_session.code, statement.id, 3, token).status_code == 200
+    assert api.state(live_session.code, token).status_code == 200
+    assert api.join(live_session.code).status_code == 201
+    assert resolved == []
+    app.test_client().get(f"/api/v1/live/{live_session.code}/results")  # not a phone's path
+    assert set(resolved) == {"barometer_api.results"}
+
+
 def test_joining_an_ended_session_reads_nothing(app, api, db, live_session):
     sessions.session_action(live_session, "end")
     assert api.join(live_session.code).status_code == 409  # loads the shared state once
