@@ -8,10 +8,10 @@ Run on demand (not a test):
 
 It starts the server with the README's production command (gunicorn -k gevent, 2 workers) on a free
 loopback port over a scratch database with the demo session VARM15, raises `ulimit -n`, and drives it
-with --procs load-generator processes (asyncio/aiohttp) on the same machine: one asyncio loop cannot
-read 10,000 streams fast enough by itself, and its lag would be counted as the server's. Each phone
-behaves as the phone page does: it joins, opens the event stream and, while the server refuses one,
-polls with If-None-Match every second with jitter, retrying the stream later. When every phone has the
+with --procs load-generator processes on the same machine, each an asyncio loop with a lean HTTP client
+(phones.py): with aiohttp and one loop, the generator used more CPU than the server and its lag was
+counted as the server's. Each phone behaves as the phone page does: it joins, opens the event stream
+and, while the server refuses one, polls with If-None-Match every second with jitter, retrying the stream later. When every phone has the
 first state, the moderator logs in, opens the real control page and presses "Nästa" (its form, with its
 CSRF token). Every phone that sees the new statement answers it after a human pause (0 to --think
 seconds), retrying on errors as the page does. Meanwhile /healthz and the home page are read every
@@ -32,11 +32,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+import phones  # noqa: E402 - tests/bench/phones.py, beside this file
+
 from core.demo import DEMO_PASSWORD  # noqa: E402
 from tests.support.production import (  # noqa: E402
     ROOT,
@@ -49,8 +52,6 @@ from tests.support.production import (  # noqa: E402
 
 CODE = "VARM15"
 SEEN_TIMEOUT = 20.0
-# Below gunicorn's keep-alive (2 s), so an idle pooled connection is not reused just as the server closes it.
-CLIENT_KEEPALIVE = 1.0
 
 
 def raise_open_files():
@@ -92,10 +93,10 @@ class Phone:
         self.answer_tries = 0
 
 
-async def follow(http, base, phone, run):
+async def follow(server, phone, run):
     """As static/js/live-stream.js: stream; while refused, poll with ETag (1 s ± jitter); retry the stream."""
     etag, next_stream = None, 0.0
-    headers = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+    auth = {"Authorization": f"Bearer {phone.token}"}
 
     def seen(state):
         number = (state.get("statement") or {}).get("number")
@@ -103,52 +104,43 @@ async def follow(http, base, phone, run):
             phone.numbers.add(number)
             if number == run["target"] and phone.seen_at is None:
                 phone.seen_at = time.monotonic()
-                run["answer_tasks"].append(asyncio.ensure_future(answer(http, base, phone, run, state)))
+                run["answer_tasks"].append(asyncio.ensure_future(answer(server, phone, run, state)))
 
     while not run["stop"].is_set():
         if time.monotonic() >= next_stream:
             try:
-                async with http.get(f"{base}/api/v1/live/{CODE}/events",
-                                    timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as r:
-                    if r.status == 200:
-                        phone.mode = "stream"
-                        async for raw in r.content:
-                            if raw.startswith(b"data: "):
-                                seen(json.loads(raw[6:]))
-                            if run["stop"].is_set():
-                                return
-                        await asyncio.sleep(random.uniform(1, 3))  # the server's retry: field
-                        continue
-                    await r.read()
-                    next_stream = time.monotonic() + random.uniform(15, 25)
-            except (TimeoutError, aiohttp.ClientError):
+                phone.mode = "stream"
+                refused = await phones.events(*server, f"/api/v1/live/{CODE}/events",
+                                              lambda data: seen(json.loads(data)))
+                if refused is None:
+                    await asyncio.sleep(random.uniform(1, 3))  # the server's retry: field
+                    continue
+                next_stream = time.monotonic() + random.uniform(15, 25)
+            except (OSError, TimeoutError, phones.HttpError):
                 next_stream = time.monotonic() + random.uniform(1, 3)
         phone.mode = "poll"
         try:
-            h = dict(headers, **({"If-None-Match": etag} if etag else {}))
-            async with http.get(f"{base}/api/v1/live/{CODE}", headers=h) as r:
-                if r.status == 200:
-                    etag = r.headers.get("ETag")
-                    seen(await r.json())
-                else:
-                    await r.read()
-        except (TimeoutError, aiohttp.ClientError):
+            headers = dict(auth, **({"If-None-Match": etag} if etag else {}))
+            status, head, body = await phones.request(*server, "GET", f"/api/v1/live/{CODE}", headers=headers)
+            if status == 200:
+                etag = head.get(b"etag", b"").decode() or None
+                seen(body)
+        except (OSError, TimeoutError, phones.HttpError):
             pass
         await asyncio.sleep(random.uniform(0.75, 1.25))
 
 
-async def answer(http, base, phone, run, state):
+async def answer(server, phone, run, state):
     await asyncio.sleep(random.uniform(0, run["think"]))
-    url = f"{base}/api/v1/live/{CODE}/statements/{state['statement']['id']}/answer"
+    path = f"/api/v1/live/{CODE}/statements/{state['statement']['id']}/answer"
     value = random.choice([1, 2, 3, 4, 5, None])
     for attempt in range(6):
         phone.answer_tries += 1
         start = time.monotonic()
         try:
-            async with http.put(url, json={"value": value}, headers={"Authorization": f"Bearer {phone.token}"}) as r:
-                await r.read()
-                phone.answer_status = r.status
-        except (TimeoutError, aiohttp.ClientError) as exc:
+            phone.answer_status, _head, _body = await phones.request(
+                *server, "PUT", path, {"value": value}, {"Authorization": f"Bearer {phone.token}"})
+        except (OSError, TimeoutError, phones.HttpError) as exc:
             phone.answer_status = "network"
             run["answer_exceptions"].add(repr(exc)[:120])
         end = time.monotonic()
@@ -171,57 +163,57 @@ async def _shard(conn, count, base, args):
     loop = asyncio.get_running_loop()
     # Followers cancelled at the end end with errors nobody needs to read.
     loop.set_exception_handler(lambda loop, context: None)
-    phones = [Phone() for _ in range(count)]
+    crowd = [Phone() for _ in range(count)]
     run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": [],
            "answer_exceptions": set()}
-    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=CLIENT_KEEPALIVE)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
-        # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
-        queue, join_errors, followers = list(phones), {}, []
+    address = urllib.parse.urlsplit(base)
+    server = address.hostname, address.port
+    # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
+    queue, join_errors, followers = list(crowd), {}, []
 
-        async def joiner():
-            while queue:
-                phone = queue.pop()
-                for _ in range(5):
-                    try:
-                        async with http.post(f"{base}/api/v1/live/{CODE}/join", json={"background": {}}) as r:
-                            body = await r.json()
-                            if r.status == 201:
-                                phone.token = body["participant_token"]
-                                followers.append(asyncio.ensure_future(follow(http, base, phone, run)))
-                                break
-                            join_errors[r.status] = join_errors.get(r.status, 0) + 1
-                    except (TimeoutError, aiohttp.ClientError) as exc:
-                        join_errors[type(exc).__name__] = join_errors.get(type(exc).__name__, 0) + 1
-                    await asyncio.sleep(1)
+    async def joiner():
+        while queue:
+            phone = queue.pop()
+            for _ in range(5):
+                try:
+                    status, _head, body = await phones.request(*server, "POST", f"/api/v1/live/{CODE}/join",
+                                                               {"background": {}})
+                    if status == 201:
+                        phone.token = body["participant_token"]
+                        followers.append(asyncio.ensure_future(follow(server, phone, run)))
+                        break
+                    join_errors[status] = join_errors.get(status, 0) + 1
+                except (OSError, TimeoutError, phones.HttpError) as exc:
+                    join_errors[type(exc).__name__] = join_errors.get(type(exc).__name__, 0) + 1
+                await asyncio.sleep(1)
 
-        start = time.monotonic()
-        concurrency = max(1, args.join_concurrency // args.procs)
-        await asyncio.gather(*(joiner() for _ in range(concurrency)))
-        join_seconds = time.monotonic() - start
-        joined = [p for p in phones if p.token]
+    start = time.monotonic()
+    concurrency = max(1, args.join_concurrency // args.procs)
+    await asyncio.gather(*(joiner() for _ in range(concurrency)))
+    join_seconds = time.monotonic() - start
+    joined = [p for p in crowd if p.token]
 
-        # 2. Until every one has the first state.
-        deadline = time.monotonic() + args.connect_seconds
-        while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
-            await asyncio.sleep(0.5)
-        conn.send({"joined": len(joined), "join_seconds": join_seconds, "join_errors": join_errors,
-                   "ready": sum(1 in p.numbers for p in joined)})
+    # 2. Until every one has the first state.
+    deadline = time.monotonic() + args.connect_seconds
+    while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
+        await asyncio.sleep(0.5)
+    conn.send({"joined": len(joined), "join_seconds": join_seconds, "join_errors": join_errors,
+               "ready": sum(1 in p.numbers for p in joined)})
 
-        # 3. "go": the moderator is about to press Nästa. Report when every phone saw it and answered.
-        await loop.run_in_executor(None, conn.recv)
-        cpu = time.process_time()
-        deadline = time.monotonic() + SEEN_TIMEOUT + 5
-        while time.monotonic() < deadline and not all(p.seen_at for p in joined):
-            await asyncio.sleep(0.2)
-        deadline = time.monotonic() + args.think + 60
-        while time.monotonic() < deadline and not all(t.done() for t in run["answer_tasks"]):
-            await asyncio.sleep(0.2)
-        cpu = time.process_time() - cpu
-        run["stop"].set()
-        for task in followers + run["answer_tasks"]:
-            task.cancel()
-        await asyncio.gather(*followers, *run["answer_tasks"], return_exceptions=True)
+    # 3. "go": the moderator is about to press Nästa. Report when every phone saw it and answered.
+    await loop.run_in_executor(None, conn.recv)
+    cpu = time.process_time()
+    deadline = time.monotonic() + SEEN_TIMEOUT + 5
+    while time.monotonic() < deadline and not all(p.seen_at for p in joined):
+        await asyncio.sleep(0.2)
+    deadline = time.monotonic() + args.think + 60
+    while time.monotonic() < deadline and not all(t.done() for t in run["answer_tasks"]):
+        await asyncio.sleep(0.2)
+    cpu = time.process_time() - cpu
+    run["stop"].set()
+    for task in followers + run["answer_tasks"]:
+        task.cancel()
+    await asyncio.gather(*followers, *run["answer_tasks"], return_exceptions=True)
     conn.send({
         "streams": sum(p.mode == "stream" for p in joined),
         "seen_at": [p.seen_at for p in joined if p.seen_at],
