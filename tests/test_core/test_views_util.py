@@ -3,6 +3,8 @@ import pytest
 from flask import get_flashed_messages
 from wtforms import StringField
 
+from core.agreements.managing import AgreementErrors
+from core.agreements.models import AgreementError
 from core.errors import DomainError
 from core.forms import Form
 from core.models import Organisation
@@ -17,18 +19,6 @@ class Sample(Form):
     reason = StringField()
 
 
-class FieldError(DomainError):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
-
-class FieldErrors(DomainError):
-    def __init__(self, errors):
-        super().__init__(next(iter(errors.values())))
-        self.errors = errors
-
-
 @pytest.fixture
 def post(app):
     def context(data=None, method="POST"):
@@ -39,8 +29,8 @@ def post(app):
 def test_errors_go_beside_their_fields_and_the_rest_to_the_top(post):
     with post({"name": "Anna"}):
         form = Sample()
-        apply_errors(form, FieldErrors({"name": "Fel namn", "nowhere": "Fel någonstans"}))
-        apply_errors(form, FieldError("Fel anledning", "reason"))
+        apply_errors(form, AgreementErrors({"name": "Fel namn", "nowhere": "Fel någonstans"}))
+        apply_errors(form, AgreementError("Fel anledning", field="reason"))
         apply_errors(form, DomainError("Allmänt fel"))
         assert form.name.errors == ["Fel namn"] and form.reason.errors == ["Fel anledning"]
         assert get_flashed_messages(with_categories=True) == [("error", "Fel någonstans"), ("error", "Allmänt fel")]
@@ -50,7 +40,7 @@ def test_a_reason_without_a_field_goes_beside_the_field_named(post):
     with post({"name": "Anna"}):
         form = Sample()
         apply_errors(form, DomainError("Skriv varför"), form.reason)
-        apply_errors(form, FieldError("Fel namn", "name"), form.reason)
+        apply_errors(form, AgreementError("Fel namn", field="name"), form.reason)
         assert form.reason.errors == ["Skriv varför"] and form.name.errors == ["Fel namn"]
         assert get_flashed_messages() == []
 
