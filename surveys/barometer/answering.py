@@ -104,9 +104,6 @@ def forget_full_sessions():
 # --- the answer hot path ---------------------------------------------------------
 # The code's session and the token's participant come from access.py's per-process caches.
 
-# SQLite allows one writer at a time; letting every thread of a process poll its file lock
-# (busy_timeout sleeps in growing steps) costs far more than queueing on a lock in the process.
-_sqlite_write_lock = threading.Lock()
 
 # The whole answer in one statement, valid on SQLite (≥ 3.24) and PostgreSQL alike. INSERT … SELECT
 # only yields a row while the session runs, the statement is the current, open one and the value is
@@ -123,6 +120,74 @@ ANSWER_UPSERT = text(
     "ON CONFLICT (participant_id, statement_id) "
     "DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"
 ).bindparams(bindparam("now", type_=DateTime))
+
+
+class _Pending:
+    __slots__ = ("params", "done", "written", "error")
+
+    def __init__(self, params):
+        self.params, self.done, self.written, self.error = params, False, False, None
+
+
+class GroupCommit:
+    """Answers that arrive together are written in one transaction (group commit), in arrival order.
+
+    When a room answers at once, a transaction per answer made every answer pay a commit and, on SQLite,
+    a turn at the one write lock (blocking a gevent worker's whole loop while it waited), on PostgreSQL a
+    pooled connection of its own. Here a request queues its answer and waits for the process's writing
+    turn; whoever holds the turn writes everything queued by then, one upsert each (so each answer still
+    learns whether it was stored) and one commit. Alone, an answer is written at once, as before. An
+    answer is confirmed only after its commit, so a crash loses nothing that a phone was told was stored."""
+
+    def __init__(self):
+        self._turn = threading.Lock()  # one writing transaction at a time in this process
+        self._queue_lock = threading.Lock()
+        self._queue = []
+        self.transactions = 0  # tests read it
+
+    def write(self, engine, params):
+        """True when the upsert stored the answer, False when the rule refused it; raises IntegrityError for a
+        participant that does not exist, and any database error of the transaction that carried it."""
+        item = _Pending(params)
+        with self._queue_lock:
+            self._queue.append(item)
+        with self._turn:
+            if not item.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(engine, batch)
+        if item.error is not None:
+            raise item.error
+        return item.written
+
+    def _write(self, engine, batch):
+        try:
+            self._transaction(engine, batch)
+        except IntegrityError:
+            # A participant removed meanwhile must not cost the others their answers: one by one.
+            for item in batch:
+                try:
+                    self._transaction(engine, [item])
+                except Exception as exc:  # noqa: BLE001 - handed to the request that sent it
+                    item.error = exc
+        except Exception as exc:  # noqa: BLE001 - every request of the batch answers with it
+            for item in batch:
+                item.error = exc
+        finally:
+            for item in batch:
+                item.done = True
+
+    def _transaction(self, engine, items):
+        # A bare connection, not the ORM session: nothing here needs an identity map.
+        with engine.begin() as conn:
+            # Rows in one order in every process, so two batches never wait on each other in a circle; the sort
+            # is stable, so a participant's later answer still comes last and counts.
+            for item in sorted(items, key=lambda i: (i.params["participant_id"], i.params["statement_id"])):
+                item.written = conn.execute(ANSWER_UPSERT, item.params).rowcount == 1
+        self.transactions += 1
+
+
+group_commit = GroupCommit()
 
 
 def parse_value(body):
@@ -159,19 +224,12 @@ def submit_answer(code, statement_id, raw_token, value):
         raise _refusal(session_id, statement_id, value)
     params = {"participant_id": participant_id, "session_id": session_id, "statement_id": statement_id,
               "value": value, "now": utcnow(), "running": SessionState.RUNNING}
-    engine = db.engine
     try:
-        # A bare connection, not the ORM session: nothing here needs an identity map.
-        if engine.dialect.name == "sqlite":
-            with _sqlite_write_lock, engine.begin() as conn:
-                written = conn.execute(ANSWER_UPSERT, params).rowcount
-        else:
-            with engine.begin() as conn:
-                written = conn.execute(ANSWER_UPSERT, params).rowcount
+        written = group_commit.write(db.engine, params)
     except IntegrityError:
         forget_session_cache()
         raise LiveError(401, "unknown_token", _("Deltagarnyckeln är okänd. Gå med i sessionen igen.")) from None
-    if written != 1:
+    if not written:
         raise _refusal(session_id, statement_id, value)
     live.channel().answers_arrived(session_id)
     return {"statement_id": statement_id, "value": value}

@@ -5,9 +5,9 @@ from flask.testing import FlaskClient
 
 from core.extensions import db as _db
 from core.extensions import limiter
-from surveys.barometer import answering, results, sessions, streams
+from surveys.barometer import access, answering, results, sessions, streams
 from surveys.barometer.broadcast import broadcaster
-from surveys.barometer.models import LiveSession
+from surveys.barometer.models import Answer, LiveSession, Participant
 from tests.test_barometer.test_views import read_events
 
 
@@ -175,3 +175,52 @@ def test_phone_stream_under_a_thread_pool_answers_503_so_the_page_polls(app, cli
                           environ_base={"SERVER_SOFTWARE": "gunicorn/27.0.1"})
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert client.get(f"/api/v1/live/{live_session.code}").status_code == 200
+
+
+def _answer_params(participant_id, live_session, value):
+    return {"participant_id": participant_id, "session_id": live_session.id,
+            "statement_id": live_session.current_statement_id, "value": value, "now": answering.utcnow(),
+            "running": "running"}
+
+
+def _participant_id(token):
+    return access.participant_for_token(token)[0]
+
+
+def test_answers_that_arrive_together_are_written_in_one_transaction(app, db, live_session, join):
+    """Group commit: what queued while another request wrote goes in the next transaction, in arrival order,
+    and each answer still learns whether it was stored."""
+    writer = answering.GroupCommit()
+    first, second = _participant_id(join()), _participant_id(join())
+    queued = [answering._Pending(_answer_params(first, live_session, 2)),
+              answering._Pending(_answer_params(second, live_session, 5)),
+              answering._Pending(_answer_params(first, live_session, 4))]  # first changes its mind
+    writer._queue.extend(queued)
+    assert writer.write(db.engine, _answer_params(second, live_session, 1)) is True
+    assert writer.transactions == 1 and all(item.done and item.written for item in queued)
+    stored = dict(db.session.execute(sa.select(Answer.participant_id, Answer.value)
+                                     .where(Answer.statement_id == live_session.current_statement_id)).all())
+    assert stored == {first: 4, second: 1}  # the last answer of each counts
+
+
+def test_one_unknown_participant_does_not_cost_the_others_their_answers(app, db, live_session, join):
+    writer = answering.GroupCommit()
+    known = _participant_id(join())
+    refused = answering._Pending(dict(_answer_params(known, live_session, 99)))  # not on the scale
+    writer._queue.extend([answering._Pending(_answer_params(10**6, live_session, 3)), refused])
+    assert writer.write(db.engine, _answer_params(known, live_session, 2)) is True
+    assert refused.done and refused.written is False and refused.error is None
+    unknown = answering._Pending(_answer_params(10**6, live_session, 3))
+    writer._queue.append(unknown)
+    assert writer.write(db.engine, _answer_params(known, live_session, 3)) is True
+    assert isinstance(unknown.error, sa.exc.IntegrityError)
+    assert db.session.scalar(sa.select(Answer.value).where(Answer.participant_id == known)) == 3
+
+
+def test_an_unknown_participant_s_answer_is_a_401_not_a_500(app, api, db, live_session, join):
+    token = join()
+    participant = db.session.get(Participant, _participant_id(token))
+    db.session.delete(participant)
+    db.session.commit()
+    response = api.answer(live_session.code, live_session.current_statement_id, 3, token)
+    assert response.status_code == 401 and response.get_json()["error"] == "unknown_token"
