@@ -1,5 +1,8 @@
 """Venue scale (issue 10): one phone state per change, ETag polls, the participant cap, cheap refusals,
 rate limits that need no Redis, and streams only where they cost no thread."""
+import threading
+import time
+
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -224,3 +227,24 @@ def test_an_unknown_participant_s_answer_is_a_401_not_a_500(app, api, db, live_s
     db.session.commit()
     response = api.answer(live_session.code, live_session.current_statement_id, 3, token)
     assert response.status_code == 401 and response.get_json()["error"] == "unknown_token"
+
+
+def test_an_expired_code_is_looked_up_once_however_many_answers_miss_it(app, monkeypatch):
+    """A cache stampede took every pooled connection at 10,000 phones: one lookup, the others wait for it."""
+    lookups = []
+
+    def slow_lookup(statement):
+        lookups.append(statement)
+        time.sleep(0.05)
+        return (42,)
+
+    monkeypatch.setattr(access, "_read_one", slow_lookup)
+    access.forget_session_cache()
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(access.session_id_for_code("ABC123")))
+               for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert found == [42] * 20 and len(lookups) == 1
