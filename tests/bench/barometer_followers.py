@@ -52,6 +52,7 @@ from tests.support.production import (  # noqa: E402
 
 CODE = "VARM15"
 SEEN_TIMEOUT = 20.0
+CEILING_SECONDS = 3.0
 
 
 def raise_open_files():
@@ -253,7 +254,27 @@ async def moderator_page(http, base, session_id):
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
+async def healthz_ceiling(server, concurrency=16):
+    """/healthz per second on fresh connections, as the phones send their answers: what any request can reach on
+    this machine now, with this load generator."""
+    count, until = 0, time.monotonic() + CEILING_SECONDS
+
+    async def client():
+        nonlocal count
+        while time.monotonic() < until:
+            try:
+                status = (await phones.request(*server, "GET", "/healthz"))[0]
+                count += status == 200  # not `count += await …`: that reads count before the await
+            except (OSError, TimeoutError, phones.HttpError):
+                pass
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return count / CEILING_SECONDS
+
+
 async def conduct(args, base, session_id, server_pid):
+    address = urllib.parse.urlsplit(base)
+    ceiling = await healthz_ceiling((address.hostname, address.port))
     context = multiprocessing.get_context("fork")
     sizes = [args.phones // args.procs + (i < args.phones % args.procs) for i in range(args.procs)]
     pipes, children = [], []
@@ -312,7 +333,7 @@ async def conduct(args, base, session_id, server_pid):
     answer_ms = [ms for r in results for ms in r["answer_ms"]]
     seen = [(t - pressed) * 1000 for r in results for t in r["seen_at"]]
     return {
-        "phones": args.phones, "joined": joined, "join_seconds": max(j["join_seconds"] for j in joins),
+        "ceiling": ceiling, "phones": args.phones, "joined": joined, "join_seconds": max(j["join_seconds"] for j in joins),
         "join_errors": join_errors, "ready": ready,
         "streams": sum(r["streams"] for r in results), "seen": seen, "never": joined - len(seen),
         "answered": len(answer_ms), "answer_ms": answer_ms, "answers_per_s": len(answer_ms) / span if span else 0,
@@ -362,6 +383,8 @@ def main():
           f"gunicorn -w {args.workers} -k gevent --worker-connections 20000, ulimit -n {nofile}, "
           f"{args.procs} load-generator processes")
     print(f"  load average         {os.getloadavg()[0]:.2f} (1 min, at the end; {os.cpu_count()} CPUs)")
+    print(f"  /healthz ceiling     {r['ceiling']:.0f} req/s on fresh connections from the same load generator, "
+          f"before the phones joined")
     print(f"  phones               {r['joined']} of {r['phones']} joined in {r['join_seconds']:.1f} s "
           f"from one address (refusals: {r['join_errors'] or 'none'}); {r['ready']} had the first state")
     print(f"  streaming / polling  {r['streams']} / {r['joined'] - r['streams']}")
