@@ -5,7 +5,6 @@ import os
 import queue
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -15,7 +14,7 @@ import pytest
 import redis
 
 from core.demo import DEMO_PASSWORD
-from tests.support.production import ROOT, free_port, wait_for
+from tests.support.production import ROOT, free_port, scratch_database, wait_for
 
 REDIS_URL = os.environ.get("BAROMETER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECRET = "redis-test-secret-key-that-is-long-enough"
@@ -32,32 +31,18 @@ def redis_answers():
 
 
 @pytest.fixture
-def scratch_database(tmp_path):
+def demo_database(tmp_path):
     """A SQLite file with the schema and the demo barometer (VARM15), made by a separate process."""
-    url = f"sqlite:///{tmp_path / 'redis-test.sqlite3'}"
-    script = (
-        "from app import create_app\n"
-        "from core.extensions import db\n"
-        "from core.demo import seed_core\n"
-        "from surveys.barometer.demo import seed_demo\n"
-        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {url!r}}})\n"
-        "with app.app_context():\n"
-        "    db.create_all()\n"
-        "    seed_core()\n"
-        "    print(seed_demo().id)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
-    assert out.returncode == 0, out.stderr
-    return url, int(out.stdout.strip().splitlines()[-1])
+    url, session_id, _statements, _cleanup = scratch_database("sqlite", tmp_path, "redis-test")
+    return url, session_id
 
 
 @pytest.fixture
-def two_servers(scratch_database, tmp_path):
+def two_servers(demo_database, tmp_path):
     reason = redis_answers()
     if reason:
         pytest.skip(f"Redis does not answer at {REDIS_URL}: {reason}")
-    url, session_id = scratch_database
+    url, session_id = demo_database
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS_URL, SECRET_KEY=SECRET,
                RATELIMIT_STORAGE_URI="memory://")
     procs, bases = [], []
