@@ -2,6 +2,9 @@
 
 submit_answer is the hot path of a conference (hundreds of phones within seconds): one SQL upsert
 that holds the whole rule of a valid answer (see ANSWER_UPSERT and LiveSession.accepts_answer)."""
+import contextlib
+import fcntl
+import os
 import secrets
 import threading
 import time
@@ -179,7 +182,7 @@ class GroupCommit:
 
     def _transaction(self, engine, items):
         # A bare connection, not the ORM session: nothing here needs an identity map.
-        with engine.begin() as conn:
+        with file_turn(engine), engine.begin() as conn:
             # Rows in one order in every process, so two batches never wait on each other in a circle; the sort
             # is stable, so a participant's later answer still comes last and counts.
             for item in sorted(items, key=lambda i: (i.params["participant_id"], i.params["statement_id"])):
@@ -188,6 +191,48 @@ class GroupCommit:
 
 
 group_commit = GroupCommit()
+
+
+class _FileTurn:
+    """The answers' writing turn between the processes that share one SQLite file, waited for in short sleeps.
+
+    SQLite lets one process write at a time, and its own wait (busy_timeout) sleeps inside the C call: under
+    gevent that stops every greenlet of the worker, streams included, for as long as the other worker writes
+    (up to hundreds of milliseconds in SQLite's growing steps). An flock taken before the write, polled with
+    time.sleep (a greenlet switch under gevent), makes the other worker's answers wait without stopping it."""
+
+    def __init__(self, path):
+        self.path = f"{path}-answers.lock"
+        self.fd, self.pid = None, None
+
+    def __enter__(self):
+        if self.pid != os.getpid():  # a lock file opened before a fork would be shared, not exclusive
+            self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        delay = 0.0005
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                time.sleep(delay)
+                delay = min(delay * 2, 0.01)
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+_file_turns: dict[str, _FileTurn] = {}
+
+
+def file_turn(engine):
+    """The SQLite file's answer-writing turn (see _FileTurn); nothing to wait for on PostgreSQL or in memory."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return contextlib.nullcontext()
+    turn = _file_turns.get(path)
+    if turn is None:
+        turn = _file_turns.setdefault(path, _FileTurn(path))
+    return turn
 
 
 def parse_value(body):

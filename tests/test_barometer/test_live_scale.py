@@ -1,8 +1,12 @@
 """Venue scale (issue 10): one phone state per change, ETag polls, the participant cap, cheap refusals,
 rate limits that need no Redis, and streams only where they cost no thread."""
+import contextlib
+import fcntl
+import os
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -248,3 +252,28 @@ def test_an_expired_code_is_looked_up_once_however_many_answers_miss_it(app, mon
     for thread in threads:
         thread.join(5)
     assert found == [42] * 20 and len(lookups) == 1
+
+
+def test_on_sqlite_the_answers_wait_for_the_other_process_in_short_sleeps(tmp_path, monkeypatch):
+    """SQLite's own wait sleeps inside the C call and stops a gevent worker; the file turn sleeps between tries
+    (a greenlet switch under gevent) while another process holds it."""
+    path = str(tmp_path / "live.sqlite3")
+    other = os.open(f"{path}-answers.lock", os.O_RDWR | os.O_CREAT)  # the other worker's description
+    fcntl.flock(other, fcntl.LOCK_EX)
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) == 3:
+            fcntl.flock(other, fcntl.LOCK_UN)  # the other worker's write ends
+
+    monkeypatch.setattr(answering.time, "sleep", sleep)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with answering.file_turn(engine):
+        assert len(slept) == 3 and all(s <= 0.01 for s in slept)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # now this process holds the turn
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # and gave it back
+    os.close(other)
+    engine.dispose()
+    assert isinstance(answering.file_turn(sa.create_engine("sqlite://")), contextlib.nullcontext)
