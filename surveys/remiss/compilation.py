@@ -1,6 +1,8 @@
 """The remissammanställning: per section positions and marked points, who was invited and who answered;
 and the rows of its XLSX/CSV exports and of the public CSV."""
 from collections import Counter, defaultdict
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -11,6 +13,7 @@ from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation, utcnow
 from core.timeutil import utc_to_local
 from surveys.remiss.models import (
     POSITIONS,
+    BodyStatus,
     CommentTag,
     InvitedBody,
     KeyQuote,
@@ -32,13 +35,39 @@ def _local(value):
     return local.replace(tzinfo=None, microsecond=0) if local else None
 
 
+def status_labels():
+    return {code: str(label) for code, label in BodyStatus.LABELS.items()}
+
+
+def _bodies_order():
+    return InvitedBody.invited.desc(), sa.func.coalesce(Organisation.name, InvitedBody.email), InvitedBody.id
+
+
 def bodies(remiss):
     return db.session.scalars(
         sa.select(InvitedBody).outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
         .options(selectinload(InvitedBody.organisation))
         .where(InvitedBody.remiss_id == remiss.id)
-        .order_by(InvitedBody.invited.desc(), sa.func.coalesce(Organisation.name, InvitedBody.email))
+        .order_by(*_bodies_order())
     ).all()
+
+
+class BodyRow(NamedTuple):
+    display_name: str
+    email: str | None
+    invited: bool
+    status: str
+    extension_until: datetime | None
+
+
+def body_rows(remiss):
+    """bodies() as plain values, for the pages and exports that only list them (500 bodies)."""
+    return [BodyRow(*row) for row in db.session.execute(
+        sa.select(sa.func.coalesce(Organisation.name, InvitedBody.email, ""), InvitedBody.email, InvitedBody.invited,
+                  InvitedBody.status, InvitedBody.extension_until)
+        .outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
+        .where(InvitedBody.remiss_id == remiss.id)
+        .order_by(*_bodies_order()))]
 
 
 def quotes_by_section(remiss):
@@ -59,12 +88,13 @@ def quotes_by_section(remiss):
 def compilation(remiss):
     counts = section_position_counts(remiss)
     quotes = quotes_by_section(remiss)
+    labels = position_labels()
     sections = [
-        {"section": s, "counts": [(str(POSITIONS[p]), counts[s.id].get(p, 0)) for p in POSITIONS],
+        {"section": s, "counts": [(labels[p], counts[s.id].get(p, 0)) for p in POSITIONS],
          "total": sum(counts[s.id].values()), "quotes": quotes.get(s.id, [])}
         for s in remiss.sections
     ]
-    return {"sections": sections, "bodies": bodies(remiss)}
+    return {"sections": sections, "bodies": body_rows(remiss)}
 
 
 def _answers_rows(remiss, public_only=False):
@@ -143,15 +173,16 @@ def export_sheets(remiss):
         for q in quotes.get(s.id, []):
             quote_rows.append([s.number, s.heading, q["organisation"], q["quote"].text,
                                str(q["quote"].handling_label), q["quote"].handling_reason])
-    body_rows = [[b.display_name, b.email or "", bool(b.invited), str(b.status_label), _local(b.extension_until)]
-                 for b in bodies(remiss)]
+    statuses = status_labels()
+    body_sheet = [[b.display_name, b.email or "", bool(b.invited), statuses.get(b.status, b.status),
+                   _local(b.extension_until)] for b in body_rows(remiss)]
     return [
         (_("Svar"), answer_header(), answer_rows),
         (_("Per avsnitt"), section_header(), section_rows),
         (_("Synpunkter"), [_("Avsnitt"), _("Rubrik"), _("Organisation"), _("Citat"), _("Hantering"),
                            _("Motivering")], quote_rows),
         (_("Remissinstanser"), [_("Remissinstans"), _("E-post"), _("Inbjuden"), _("Status"), _("Förlängt till")],
-         body_rows),
+         body_sheet),
     ]
 
 

@@ -3,8 +3,8 @@ plain values rather than ORM objects and per-row form objects; they still show t
 from markupsafe import Markup
 
 from core.extensions import db
-from surveys.remiss import review
-from surveys.remiss.forms import QuoteForm, TagForm
+from surveys.remiss import compilation, managing, review
+from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
 from surveys.remiss.models import Remiss, RemissSection
 from surveys.remiss.views.common import row_form_html
 
@@ -47,3 +47,28 @@ def test_section_view_rows_keep_their_forms(client, auth, skrivare, remiss, subm
     assert f'<label for="t{row.id}-tag">' in html and f'<label for="q{row.id}-text">' in html
     assert f"/kommentarer/{row.id}/teman/{tag.id}/ta-bort" in html and 'aria-label="Ta bort temat Dialog"' in html
     assert "Ett citat &lt;med&gt; tecken." in html and '<span class="badge">Tillstyrker</span>' in html
+
+
+def test_compilation_page_points_keep_their_forms(client, auth, skrivare, remiss, submitted):
+    [row] = review.section_comments(remiss, remiss.sections[0])
+    decided = review.add_quote(row, "Mer dialog.", skrivare)
+    review.set_handling(decided, "beaktas_delvis", "Delvis <inarbetat> & klart.")
+    open_point = review.add_quote(row, "Längre tid.", skrivare)
+    auth.login_as(skrivare)
+    html = client.get(f"/remisser/{remiss.id}/sammanstallning").get_data(as_text=True)
+    for quote in (decided, open_point):
+        form = HandlingForm(formdata=None, prefix=f"h{quote.id}", handling=quote.handling or "",
+                            reason=quote.handling_reason)
+        assert str(form.handling()) in html and str(form.reason()) in html
+        assert f'<input name="h{quote.id}-csrf_token" type="hidden"' in html
+        assert str(TagForm(formdata=None, prefix=f"qt{quote.id}").tag()) in html
+    assert "Delvis &lt;inarbetat&gt; &amp; klart." in html
+    assert '<td data-label="Status">Har svarat</td>' in html and '<td data-label="Inbjuden">Ja</td>' in html
+
+
+def test_body_rows_are_bodies_as_plain_values(remiss, submitted, db):
+    managing.invite(remiss, [], ["utan.organisation@example.se"])
+    full = compilation.bodies(remiss)
+    assert [(b.display_name, b.email, b.invited, b.status, b.extension_until) for b in full] == [
+        tuple(row) for row in compilation.body_rows(remiss)]
+    assert "utan.organisation@example.se" in [row.display_name for row in compilation.body_rows(remiss)]

@@ -15,18 +15,21 @@ def render_markdown(text):
     return Markup(nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer nofollow"))
 
 
-# Where a row's id goes in row_form_html's output.
+# Where a row's id, and a row's own value of a text field, go in row_form_html's output.
 ROW = "__row__"
+VALUE = "__value__"
 
 
-def row_form_html(form_class, prefix, *fields):
+def row_form_html(form_class, prefix, *fields, **data):
     """A per-row form's CSRF field and fields, rendered once for the page with ROW where the row's id goes in
-    the prefix: the template puts each row's id in with |replace. The HTML is WTForms' own, and the POST is
-    validated by form_class(prefix=prefix + id) as before; a form object per row cost more than the row itself.
+    the prefix: the template puts each row's id in with |replace("__row__", id). The HTML is WTForms' own, and
+    the POST is validated by form_class(prefix=prefix + id) as before; a form object per row cost more than
+    the row itself. data: the fields' values, the same for every row, or VALUE in a text field, which the
+    template replaces with the row's value (|replace escapes it, as WTForms would).
 
     Returns {"csrf_token": Markup, field name: Markup, ...}.
     """
-    form = form_class(formdata=None, prefix=f"{prefix}{ROW}-")
+    form = form_class(formdata=None, prefix=f"{prefix}{ROW}-", **data)
     return {"csrf_token": form.csrf_token(id=False), **{name: form[name]() for name in fields}}
 
 

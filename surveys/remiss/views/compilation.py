@@ -9,7 +9,7 @@ from surveys.remiss.compilation_docx import DOCX_MIMETYPE, build_docx
 from surveys.remiss.forms import HandlingForm, SummaryForm, TagForm
 from surveys.remiss.models import HANDLINGS, POSITIONS, RemissStatus
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import render_markdown
+from surveys.remiss.views.common import VALUE, render_markdown, row_form_html
 from surveys.remiss.xlsx import xlsx_response
 
 
@@ -20,9 +20,15 @@ def compilation_page(remiss_id):
     data = compilation.compilation(remiss)
     saved = summaries.all_summaries(remiss, written_only=False)
     summary = saved.get(None) or summaries.unsaved(remiss)
+    # Each point's handling form, rendered once per choice; the template stamps in the point's id and reason.
+    handling_form = row_form_html(HandlingForm, "h", "reason", reason=VALUE)
+    handling_form["handling"] = {value: row_form_html(HandlingForm, "h", "handling", handling=value)["handling"]
+                                 for value in ["", *HANDLINGS]}
     return render_template("surveys/remiss/compilation.html", remiss=remiss, data=data,
-                           handling_form=HandlingForm, render_markdown=render_markdown,
-                           quote_marks=themes.quote_marks(remiss), tag_form=TagForm,
+                           handling_form=handling_form, render_markdown=render_markdown,
+                           handling_labels={k: str(v) for k, v in HANDLINGS.items()},
+                           status_labels=compilation.status_labels(),
+                           quote_marks=themes.quote_marks(remiss), tag_form=row_form_html(TagForm, "qt", "tag"),
                            tag_options=themes.theme_options(remiss), summary=summary,
                            summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version),
                            section_summaries={k: v for k, v in saved.items() if v.text.strip()})
