@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation, utcnow
+from core.organisations.services import paginate
 from core.timeutil import utc_to_local
 from surveys.remiss.models import (
     POSITIONS,
@@ -43,16 +44,35 @@ def _bodies_order():
     return InvitedBody.invited.desc(), sa.func.coalesce(Organisation.name, InvitedBody.email), InvitedBody.id
 
 
-def bodies(remiss):
-    return db.session.scalars(
-        sa.select(InvitedBody).outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
-        .options(selectinload(InvitedBody.organisation))
-        .where(InvitedBody.remiss_id == remiss.id)
-        .order_by(*_bodies_order())
-    ).all()
+BODIES_PER_PAGE = 100
+# What the bodies list can show besides one status: those that have not answered (nor declined), and those no
+# invitation can reach (no address of their own nor in the organisation registry).
+NOT_ANSWERED, WITHOUT_ADDRESS = "ej-svarat", "utan-adress"
+
+
+def body_page(remiss, search="", show="", page=1, per_page=BODIES_PER_PAGE):
+    """One page of the invited bodies, narrowed by a part of the name or address and by `show` (a BodyStatus,
+    NOT_ANSWERED or WITHOUT_ADDRESS; anything else: all). 500 bodies on one page made it too slow to use."""
+    stmt = (sa.select(InvitedBody).outerjoin(Organisation, Organisation.id == InvitedBody.organisation_id)
+            .where(InvitedBody.remiss_id == remiss.id))
+    search = (search or "").strip().lower()
+    if search:
+        stmt = stmt.where(sa.or_(sa.func.lower(Organisation.name).contains(search, autoescape=True),
+                                 sa.func.lower(InvitedBody.email).contains(search, autoescape=True)))
+    if show == NOT_ANSWERED:
+        stmt = stmt.where(InvitedBody.status.not_in([BodyStatus.ANSWERED, BodyStatus.DECLINED]))
+    elif show == WITHOUT_ADDRESS:  # as claiming.invited_address
+        stmt = stmt.where(sa.func.coalesce(sa.func.nullif(InvitedBody.email, ""),
+                                           sa.func.nullif(Organisation.contact_email, "")).is_(None))
+    elif show in BodyStatus.LABELS:
+        stmt = stmt.where(InvitedBody.status == show)
+    stmt = stmt.options(selectinload(InvitedBody.organisation), selectinload(InvitedBody.claimed_organisation))
+    return paginate(stmt.order_by(*_bodies_order()), page=page, per_page=per_page)
 
 
 class BodyRow(NamedTuple):
+    """A body as the compilation lists it."""
+
     display_name: str
     email: str | None
     invited: bool
@@ -61,7 +81,7 @@ class BodyRow(NamedTuple):
 
 
 def body_rows(remiss):
-    """bodies() as plain values, for the pages and exports that only list them (500 bodies)."""
+    """Every body as plain values, in the bodies list's order: for the compilation page and exports."""
     return [BodyRow(*row) for row in db.session.execute(
         sa.select(sa.func.coalesce(Organisation.name, InvitedBody.email, ""), InvitedBody.email, InvitedBody.invited,
                   InvitedBody.status, InvitedBody.extension_until)

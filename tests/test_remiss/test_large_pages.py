@@ -1,11 +1,13 @@
 """The drafting group's pages that list hundreds of rows (issue 12's 500 bodies and 300 answers) are built from
 plain values rather than ORM objects and per-row form objects; they still show the same HTML."""
+import sqlalchemy as sa
 from markupsafe import Markup
 
 from core.extensions import db
+from core.models import Organisation
 from surveys.remiss import compilation, managing, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
-from surveys.remiss.models import Remiss, RemissSection
+from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection
 from surveys.remiss.views.common import row_form_html
 
 
@@ -66,9 +68,61 @@ def test_compilation_page_points_keep_their_forms(client, auth, skrivare, remiss
     assert '<td data-label="Status">Har svarat</td>' in html and '<td data-label="Inbjuden">Ja</td>' in html
 
 
-def test_body_rows_are_bodies_as_plain_values(remiss, submitted, db):
+def test_body_rows_list_every_body_in_the_pages_order(remiss, submitted, db):
     managing.invite(remiss, [], ["utan.organisation@example.se"])
-    full = compilation.bodies(remiss)
-    assert [(b.display_name, b.email, b.invited, b.status, b.extension_until) for b in full] == [
+    shown = compilation.body_page(remiss).items
+    assert [(b.display_name, b.email, b.invited, b.status, b.extension_until) for b in shown] == [
         tuple(row) for row in compilation.body_rows(remiss)]
     assert "utan.organisation@example.se" in [row.display_name for row in compilation.body_rows(remiss)]
+
+
+def _many_bodies(remiss, n):
+    """n more invited bodies, written in bulk: Organisation 000 … with every fifth without an address."""
+    db.session.execute(sa.insert(Organisation), [
+        {"name": f"Organisation {i:03d}", "legal_form": "forening", "notes": "", "needs_review": False,
+         "contact_email": None if i % 5 == 0 else f"kontakt{i}@example.se"} for i in range(n)])
+    org_ids = db.session.scalars(sa.select(Organisation.id).where(Organisation.name.like("Organisation %"))
+                                 .order_by(Organisation.name)).all()
+    db.session.execute(sa.insert(InvitedBody), [
+        {"remiss_id": remiss.id, "organisation_id": oid, "status": BodyStatus.ANSWERED if i < 10 else BodyStatus.INVITED,
+         "invited": True, "email": None} for i, oid in enumerate(org_ids)])
+    db.session.commit()
+    return org_ids
+
+
+def test_body_page_narrows_and_pages(remiss):
+    _many_bodies(remiss, 150)  # and the remiss's own two: Social Ekonomi Fyrbodal and Sjuhärad
+    first = compilation.body_page(remiss)
+    assert (first.total, first.pages, len(first.items)) == (152, 2, 100)
+    assert first.items[0].display_name == "Organisation 000"
+    last = compilation.body_page(remiss, page=9)
+    assert (last.page, len(last.items), last.items[-1].display_name) == (2, 52, "Social Ekonomi Sjuhärad")
+    assert compilation.body_page(remiss, search="ORGANISATION 14").total == 10
+    assert compilation.body_page(remiss, search="sjuhärad").total == 1
+    assert compilation.body_page(remiss, show=BodyStatus.ANSWERED).total == 10
+    assert compilation.body_page(remiss, show=compilation.NOT_ANSWERED).total == 142
+    without = compilation.body_page(remiss, show=compilation.WITHOUT_ADDRESS).items
+    assert len(without) == 32 and all(managing.mail_address(b) is None for b in without)  # 30 and the two own
+    assert compilation.body_page(remiss, search="100%_").total == 0
+
+
+def test_bodies_page_shows_a_hundred_and_keeps_its_page_through_a_post(client, auth, skrivare, remiss, forms):
+    auth.login_as(skrivare)
+    page = f"/remisser/{remiss.id}/instanser"
+    small = client.get(page).get_data(as_text=True)
+    assert "Sök på namn eller e-postadress" not in small, "a list on one page looks as before"
+    org_ids = _many_bodies(remiss, 150)
+    html = client.get(page).get_data(as_text=True)
+    assert html.count('<tr id="body-') == 100 and "152 remissinstanser · sida 1 av 2" in html
+    assert f"{page}?sida=2" in html and "Sök på namn eller e-postadress" in html
+    second = f"{page}?visa=invited&sida=2"
+    html = client.get(second).get_data(as_text=True)
+    assert html.count('<tr id="body-') == 42 and "142 remissinstanser · sida 2 av 2" in html
+    body = db.session.scalar(sa.select(InvitedBody).where(InvitedBody.organisation_id == org_ids[-1]))
+    action = f"/remisser/{remiss.id}/instanser/{body.id}/forlangning?visa=invited&amp;sida=2"
+    assert f'action="{action}"' in html
+    response = forms.post(action.replace("&amp;", "&"), {"until": "2031-01-01T10:00"}, page=second)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{page}?visa=invited&sida=2#body-{body.id}")
+    filtered = client.get(f"{page}?sok=zzz").get_data(as_text=True)
+    assert "Inga remissinstanser matchar." in filtered and "Visa alla" in filtered
