@@ -3,13 +3,13 @@ published answers."""
 from flask import Response, render_template
 from flask_login import current_user, login_required
 
-from core.exports import csv_response
 from surveys.remiss import access, compilation, summaries, themes
 from surveys.remiss.compilation_docx import DOCX_MIMETYPE, build_docx
+from surveys.remiss.csv_export import csv_response
 from surveys.remiss.forms import HandlingForm, SummaryForm, TagForm
 from surveys.remiss.models import HANDLINGS, POSITIONS, RemissStatus
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import VALUE, render_markdown, row_form_html
+from surveys.remiss.views.common import VALUE, cycle_collector_paused, render_markdown, row_form_html
 from surveys.remiss.xlsx import xlsx_response
 
 
@@ -43,14 +43,17 @@ def _filename(remiss, ext):
 @login_required
 def export_xlsx(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    return xlsx_response(_filename(remiss, "xlsx"), compilation.export_sheets(remiss))
+    with cycle_collector_paused():
+        return xlsx_response(_filename(remiss, "xlsx"), compilation.export_sheets(remiss))
 
 
 @bp.route("/<int:remiss_id>/sammanstallning.docx")
 @login_required
 def export_docx(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    return Response(build_docx(remiss), mimetype=DOCX_MIMETYPE,
+    with cycle_collector_paused():
+        document = build_docx(remiss)
+    return Response(document, mimetype=DOCX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(remiss, "docx")}"'})
 
 
@@ -58,8 +61,9 @@ def export_docx(remiss_id):
 @login_required
 def export_csv(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
-    header, rows = compilation.csv_rows(remiss)
-    return csv_response(_filename(remiss, "csv"), header, rows)
+    with cycle_collector_paused():
+        header, rows = compilation.csv_rows(remiss)
+        return csv_response(_filename(remiss, "csv"), header, rows)
 
 
 # --- public -------------------------------------------------------------------
@@ -76,8 +80,9 @@ def public(remiss_id):
 @bp.route("/<int:remiss_id>/offentligt.csv")
 def public_csv(remiss_id):
     remiss = access.get_public_remiss_or_404(remiss_id)
-    header, rows = compilation.csv_rows(remiss, public_only=True)
-    return csv_response(f"remissvar-{remiss.id}.csv", header, rows)
+    with cycle_collector_paused():
+        header, rows = compilation.csv_rows(remiss, public_only=True)
+        return csv_response(f"remissvar-{remiss.id}.csv", header, rows)
 
 
 @bp.route("/<int:remiss_id>/vi-gjorde")
