@@ -1,4 +1,5 @@
-"""Plotly figures of the drafting group's dashboard: positions overall and by group, and the answer timeline.
+"""Plotly figures of the drafting group's dashboard: positions overall and by group, and the answer timeline;
+figure_json and layout for the other remiss figures (themes.py).
 
 Written as the plain dicts plotly.js reads, not as plotly.graph_objects: validating a go.Figure took more
 than half of the dashboard's time. The JSON is what go.Figure(...).to_json() gave for the same figure,
@@ -28,19 +29,21 @@ def _template():
     return json.loads(go.Figure().to_json())["layout"]["template"]
 
 
-def _figure_json(data, layout):
-    figure = {"data": data, "layout": {"template": _template(), **layout}}
+def figure_json(data, figure_layout):
+    """The figure's JSON for <script type="application/json" data-plotly> (core.charts.figure_json's place)."""
+    figure = {"data": data, "layout": {"template": _template(), **figure_layout}}
     return safe_json_text(json.dumps(figure, ensure_ascii=False, default=lambda value: value.isoformat()))
 
 
-def _layout(title, xaxis=None, yaxis=None, **overrides):
-    layout = base_layout(title={"text": title}, **overrides)
+def layout(title, xaxis=None, yaxis=None, **overrides):
+    """core.charts.base_layout with a title and axes, as go.Figure writes them."""
+    out = base_layout(title={"text": title}, **overrides)
     for name, axis in (("xaxis", xaxis), ("yaxis", yaxis)):
         # plotly leaves out an axis setting given as None (dtick=None: plotly.js picks the ticks).
         axis = {k: v for k, v in (axis or {}).items() if v is not None}
         if axis:
-            layout[name] = axis
-    return layout
+            out[name] = axis
+    return out
 
 
 def positions_overall(rows, labels):
@@ -49,7 +52,7 @@ def positions_overall(rows, labels):
     bar = {"type": "bar", "x": values, "y": [labels[p] for p in POSITION_ORDER], "orientation": "h",
            "text": [str(v) for v in values], "textposition": "auto",
            "marker": {"color": [POSITION_COLOURS[p] for p in POSITION_ORDER]}}
-    return _figure_json([bar], _layout(
+    return figure_json([bar], layout(
         _("Ställningstaganden"), showlegend=False, yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"title": {"text": _("Antal svar")}, "dtick": 1 if max(values, default=0) < 10 else None}))
 
@@ -65,7 +68,7 @@ def positions_by(rows, key, group_names, labels):
                      "orientation": "h", "marker": {"color": POSITION_COLOURS[p]}})
     title = _("Per juridisk form") if key == "legal_form" else _("Per delregion")
     # The legend sits under the axis (no axis title there) so the two never collide on a narrow screen.
-    return _figure_json(bars, _layout(
+    return figure_json(bars, layout(
         title, barmode="stack",
         legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 40, "b": 90},
@@ -77,7 +80,7 @@ def timeline(rows):
                    if r["first_submitted_at"])
     line = {"type": "scatter", "x": times, "y": list(range(1, len(times) + 1)), "mode": "lines+markers",
             "line": {"shape": "hv"}, "name": _("Inkomna svar")}
-    return _figure_json([line], _layout(
+    return figure_json([line], layout(
         _("Inkomna svar över tid"), showlegend=False,
         yaxis={"title": {"text": _("Antal svar")}, "rangemode": "tozero", "dtick": 1 if len(times) < 10 else None},
         xaxis={"tickformat": "%-d %b", "automargin": True}))

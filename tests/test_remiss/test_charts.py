@@ -1,13 +1,14 @@
 """The dashboard's figures are plain dicts, and the same figures go.Figure would give (default template too)."""
 import json
+from collections import Counter
 from datetime import datetime
 
 import plotly.graph_objects as go
 import pytest
 from flask_babel import force_locale
 
-from core.charts import base_layout
-from surveys.remiss import charts
+from core.charts import QUALITATIVE, base_layout
+from surveys.remiss import charts, themes
 
 ROWS = [
     {"position": "tillstyrker", "legal_form": "stiftelse", "sub_region": None, "first_submitted_at": datetime(2026, 3, 1, 9)},
@@ -73,3 +74,35 @@ def test_figure_json_cannot_close_its_script_element(app, text):
     with app.test_request_context():
         out = charts.dashboard_figures([{**ROWS[0], "legal_form": text}])["legal_form"]
     assert "</script>" not in out and json.loads(out)["data"][0]["y"] == [text]
+
+
+def test_theme_figures_are_what_plotly_gave(app, monkeypatch):
+    class Remiss:
+        id = 7
+
+    totals = {"themes": ["Dialog", "Mångfald"], "overall": Counter({"Dialog": 3, "Mångfald": 1}),
+              "by_legal_form": {"forening": Counter({"Dialog": 2}), "": Counter({"Dialog": 1, "Mångfald": 1})},
+              "by_sub_region": {"fyrbodal": Counter({"Dialog": 3, "Mångfald": 1})}}
+    with app.test_request_context(), force_locale("sv"):
+        url = themes.comments_url
+        overall = go.Figure(go.Bar(x=[3, 1], y=["Dialog", "Mångfald"], orientation="h", text=[3, 1],
+                                   textposition="auto", marker_color=QUALITATIVE[0],
+                                   customdata=[url(Remiss, "Dialog"), url(Remiss, "Mångfald")],
+                                   hovertemplate="%{y}: %{x}<extra></extra>"))
+        overall.update_layout(**base_layout(title="Teman totalt", showlegend=False))
+        overall.update_yaxes(autorange="reversed", automargin=True)
+        overall.update_xaxes(title="Antal kommentarer")
+        by_form = go.Figure()
+        for i, (key, name, x) in enumerate([("forening", "Förening", [2, 0]), ("", "Okänd", [1, 1])]):
+            by_form.add_trace(go.Bar(name=name, y=["Dialog", "Mångfald"], x=x, orientation="h",
+                                     marker_color=QUALITATIVE[i],
+                                     customdata=[url(Remiss, t, form=key or "-") for t in ("Dialog", "Mångfald")]))
+        by_form.update_layout(**base_layout(title="Teman per juridisk form", barmode="stack",
+                                            legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+                                            margin={"l": 10, "r": 10, "t": 40, "b": 90}))
+        by_form.update_yaxes(autorange="reversed", automargin=True)
+        expected = {"overall": _plotly(overall), "by_legal_form": _plotly(by_form)}
+        charts._template()  # read from plotly once per process
+        monkeypatch.setattr(go, "Figure", None)  # the page builds no go.Figure
+        figures = {k: json.loads(v) for k, v in themes.figures(Remiss, totals).items()}
+    assert figures["overall"] == expected["overall"] and figures["by_legal_form"] == expected["by_legal_form"]
