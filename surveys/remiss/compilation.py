@@ -177,17 +177,16 @@ def _section_rows(remiss, answer_ids):
         sa.select(RemissAnswer.id, Organisation.name).join(Organisation, Organisation.id == RemissAnswer.organisation_id)
         .where(RemissAnswer.id.in_(answer_ids))).all())
     sections = {s.id: (s.number, s.heading) for s in remiss.sections}
-    # has_final is read, not filtered on: SQLite would then walk its index of every remiss's comments.
     stmt = (
         sa.select(SectionAnswer.id, SectionAnswer.answer_id, SectionAnswer.section_id, SectionAnswer.final_position,
-                  utf8_bytes(SectionAnswer.final_comment), utf8_bytes(SectionAnswer.final_wording), SectionAnswer.has_final)
-        .where(SectionAnswer.answer_id.in_(sa.select(RemissAnswer.id).where(RemissAnswer.remiss_id == remiss.id)))
+                  utf8_bytes(SectionAnswer.final_comment), utf8_bytes(SectionAnswer.final_wording))
+        .where(SectionAnswer.answer_id.in_(sa.select(RemissAnswer.id).where(RemissAnswer.remiss_id == remiss.id)),
+               SectionAnswer.has_final.is_(True))
     )
     # A Core statement on the session's connection: the ORM's result machinery cost a third more here.
     rows = sorted(
         ((sa_id, aid, *sections[sid], orgs[aid], pos, comment, wording)
-         for sa_id, aid, sid, pos, comment, wording, has_final in db.session.connection().execute(stmt).all()
-         if has_final and aid in orgs),
+         for sa_id, aid, sid, pos, comment, wording in db.session.connection().execute(stmt).all() if aid in orgs),
         key=lambda r: (r[2], r[4], r[0]))
     labels = position_labels()
     return [(num, heading, org, labels.get(pos, ""), comment, wording,
