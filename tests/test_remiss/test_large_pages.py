@@ -1,14 +1,19 @@
 """The drafting group's pages that list hundreds of rows (issue 12's 500 bodies and 300 answers) are built from
 plain values rather than ORM objects and per-row form objects; they still show the same HTML."""
+from datetime import UTC, datetime
+
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from core.extensions import db
 from core.models import Organisation
+from core.templating import local_datetime
 from surveys.remiss import compilation, managing, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
 from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection
-from surveys.remiss.views.common import row_form_html
+from surveys.remiss.views.common import datetime_formatter, row_form_html
 
 
 def test_row_form_html_is_the_forms_own_html_for_each_row(app):
@@ -126,3 +131,13 @@ def test_bodies_page_shows_a_hundred_and_keeps_its_page_through_a_post(client, a
     assert response.headers["Location"].endswith(f"{page}?visa=invited&sida=2#body-{body.id}")
     filtered = client.get(f"{page}?sok=zzz").get_data(as_text=True)
     assert "Inga remissinstanser matchar." in filtered and "Visa alla" in filtered
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_datetime_formatter_writes_what_the_datetime_filter_does(app, language):
+    times = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
+             datetime(2026, 12, 31, 23, 5, 59), datetime(2026, 6, 1, 12, tzinfo=UTC)]
+    with app.test_request_context(), force_locale(language):
+        short = datetime_formatter()
+        assert [short(t) for t in times] == [local_datetime(t) for t in times]
+        assert short(None) == local_datetime(None) == ""

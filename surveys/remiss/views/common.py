@@ -1,9 +1,12 @@
 """Small helpers the remiss views share."""
 import gc
 from contextlib import contextmanager
+from datetime import UTC
 
 import nh3
+from babel.dates import format_datetime
 from flask import flash, redirect
+from flask_babel import get_locale, get_timezone
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -34,6 +37,20 @@ def row_form_html(form_class, prefix, *fields, **data):
     """
     form = form_class(formdata=None, prefix=f"{prefix}{ROW}-", **data)
     return {"csrf_token": form.csrf_token(id=False), **{name: form[name]() for name in fields}}
+
+
+def datetime_formatter():
+    """The |datetime filter (core.templating.local_datetime: "short", naive UTC shown in the user's time zone)
+    for a page with hundreds of times: flask_babel looked the locale and time zone up again for each one."""
+    locale, zone = get_locale(), get_timezone()
+
+    def short(value):
+        if value is None:
+            return ""
+        return format_datetime(value if value.tzinfo else value.replace(tzinfo=UTC), "short", tzinfo=zone,
+                               locale=locale)
+
+    return short
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from surveys.remiss import access, charts, compilation, review, summaries, theme
 from surveys.remiss.forms import HandlingForm, QuoteForm, SummaryForm, TagForm
 from surveys.remiss.models import POSITIONS
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import render_markdown, row_form_html, run_and_redirect
+from surveys.remiss.views.common import datetime_formatter, render_markdown, row_form_html, run_and_redirect
 
 
 @bp.route("/<int:remiss_id>/oversikt")
@@ -19,8 +19,8 @@ def dashboard(remiss_id):
     rows = review.submitted_answers_overview(remiss)
     return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
                            counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
-                           section_counts=review.section_position_counts(remiss), positions=POSITIONS,
-                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS, labels=_resolved_labels())
+                           section_counts=review.section_position_counts(remiss), labels=_resolved_labels(),
+                           short_datetime=datetime_formatter())
 
 
 def _resolved_labels():
