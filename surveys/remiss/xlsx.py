@@ -35,6 +35,8 @@ MAX_WIDTH = 60
 SHORT = 200  # characters: shorter texts (names, headings, labels) repeat, and are cleaned once per sheet
 CHUNK_ROWS = 500  # rows of XML handed to the deflating thread at a time
 _TEXT = (str, bytes)  # a text cell: str, or UTF-8 bytes from the database
+_TEXT_OPEN = b'" t="inlineStr"><is><t xml:space="preserve">'
+_TEXT_CLOSE = b"</t></is></c>"
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -179,15 +181,16 @@ def _sheet_chunks(header, rows):
         + b'<sheetData><row r="1">'
         + b"".join(_text_cell(letters[i] + b"1", _text(str(h)), b' s="1"') for i, h in enumerate(header) if str(h))
         + b"</row>")
-    # One flat list of pieces joined once per chunk.
+    # One flat list of pieces joined once per chunk; each column's '<c r="B' made once.
+    starts = [b'<c r="' + letter for letter in letters]
     short = {}
     parts = []
     for n, row in enumerate(rows, start=2):
         number = b"%d" % n
         parts += (b'<row r="', number, b'">')
-        for i, v in enumerate(row):
-            if i >= len(letters):
-                letters.append(_col(i).encode())
+        if len(row) > len(starts):
+            starts += [b'<c r="' + _col(i).encode() for i in range(len(starts), len(row))]
+        for start, v in zip(starts, row, strict=False):  # starts has a place for every column
             if isinstance(v, _TEXT):
                 if not v:
                     continue
@@ -197,10 +200,11 @@ def _sheet_chunks(header, rows):
                         text = short[v] = _text(v)
                 else:
                     text = _text(v)
-                parts += (b'<c r="', letters[i], number, b'" t="inlineStr"><is><t xml:space="preserve">', text,
-                          b"</t></is></c>")
+                parts += (start, number, _TEXT_OPEN, text, _TEXT_CLOSE)
+            elif type(v) is int:
+                parts += (start, number, b'"><v>', b"%d" % v, b"</v></c>")
             elif v is not None:
-                parts.append(_cell(letters[i] + number, v))
+                parts.append(_cell(start[6:] + number, v))
         parts.append(b"</row>")
         if n % CHUNK_ROWS == 0:
             yield _drop_illegal(b"".join(parts))
