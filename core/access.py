@@ -1,4 +1,5 @@
-"""Role checks shared by every blueprint, and the personal API token lookup."""
+"""Role checks shared by every blueprint, the by-id lookup of a row inside its parent, and the personal API
+token lookup."""
 from functools import wraps
 
 import sqlalchemy as sa
@@ -24,6 +25,18 @@ def role_required(*roles):
         return wrapped
 
     return decorator
+
+
+def get_child_or_404(model, row_id, parent, owner):
+    """The row of model with this id if it belongs to parent, else 404: a row of another parent does not exist
+    here (the parent was looked up for the user already, so this is the access check too).
+
+    owner: the row's column that holds its parent's id, or a function that gives that id from the row.
+    """
+    row = db.get_or_404(model, row_id)
+    if (getattr(row, owner) if isinstance(owner, str) else owner(row)) != parent.id:
+        abort(404)
+    return row
 
 
 def user_from_api_token(raw):

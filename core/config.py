@@ -104,6 +104,27 @@ def base_url(config):
     return config.get("BASE_URL") or DEV_BASE_URL
 
 
+def cli_base_url(config):
+    """The address links in mail sent from the command line start with: (url, warning or None).
+
+    Outside a request only BASE_URL says where the site is. Production refuses to go on without it (ConfigError,
+    one line for the operator) rather than mail links nobody can open; development uses the local server.
+    """
+    url = config.get("BASE_URL")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            raise ConfigError(f"BASE_URL måste börja med https://, till exempel https://samrad.example.se (nu: {url}). "
+                              f"/ BASE_URL must start with https://, for example https://samrad.example.se (now: {url}).")
+        return url, None
+    if config.get("SAMRAD_ENV") == "production":
+        raise ConfigError("BASE_URL saknas: sätt den till webbplatsens adress, till exempel "
+                          "BASE_URL=https://samrad.example.se, så att länkarna i e-posten fungerar; inget skickades. "
+                          "/ BASE_URL is not set: set it to the site's public address so the links in the mail "
+                          "work; nothing was sent.")
+    return DEV_BASE_URL, (f"Varning: BASE_URL är inte satt; länkarna pekar på {DEV_BASE_URL}. "
+                          f"/ Warning: BASE_URL is not set; links point to {DEV_BASE_URL}.")
+
+
 def trusted_hosts(config):
     """Host names a request may name: TRUSTED_HOSTS if set, else BASE_URL's host (plus localhost in development).
 

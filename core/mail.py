@@ -6,6 +6,7 @@ import logging
 import signal
 import smtplib
 import time
+from contextlib import contextmanager
 from email.message import EmailMessage
 from urllib.parse import quote, urlsplit
 
@@ -14,7 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import outbox as queue_svc
-from core.config import base_url
+from core.config import ConfigError, base_url, cli_base_url
 from core.extensions import db
 
 log = logging.getLogger("samrad.mail")
@@ -89,6 +90,22 @@ def external_url(endpoint, **values):
     anchor = values.pop("_anchor", None)
     url = adapter.build(endpoint, values, force_external=True)
     return f"{url}#{quote(anchor)}" if anchor else url
+
+
+@contextmanager
+def command_links():
+    """For a command that mails links: a request on the public address (cli_base_url), so they can be built.
+
+    Without BASE_URL the command stops with one line in production and warns in development.
+    """
+    try:
+        url, warning = cli_base_url(current_app.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if warning:
+        click.echo(warning, err=True)
+    with current_app.test_request_context(base_url=url):
+        yield
 
 
 def drain(limit=20, now=None, send=None):

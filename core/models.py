@@ -1,4 +1,4 @@
-"""Accounts, roles, organisation memberships, API tokens and the organisation registry."""
+"""Accounts, roles, organisation memberships, API tokens and the organisation registry; the Publishable mixin."""
 import hashlib
 import secrets
 from datetime import UTC, datetime
@@ -9,12 +9,51 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.errors import DomainError
 from core.extensions import db
 
 
 def utcnow():
     """Naive UTC timestamp: both SQLite and PostgreSQL store it the same way."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Publishable:
+    """A row with a draft and a published state (columns status and published_at): publish() and unpublish()
+    refuse a change the state does not allow.
+
+    The model names its statuses (a class with DRAFT, PUBLISHED and LABELS), the error it refuses with and the
+    two refusals' messages; check_publishable() is where it asks for what must be filled in first.
+    """
+
+    statuses = None
+    refusal = DomainError
+    already_published = None
+    not_published = None
+
+    @property
+    def is_published(self):
+        return self.status == self.statuses.PUBLISHED
+
+    @property
+    def status_label(self):
+        return self.statuses.LABELS.get(self.status, self.status)
+
+    def check_publishable(self):
+        """Raise self.refusal when something must be filled in before publishing."""
+
+    def publish(self):
+        if self.is_published:
+            raise self.refusal(self.already_published)
+        self.check_publishable()
+        self.status = self.statuses.PUBLISHED
+        self.published_at = utcnow()
+
+    def unpublish(self):
+        if not self.is_published:
+            raise self.refusal(self.not_published)
+        self.status = self.statuses.DRAFT
+        self.published_at = None
 
 
 class Role:

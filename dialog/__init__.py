@@ -1,10 +1,9 @@
 """Dialogue meetings: planning, registration, check-in, minutes and follow-up."""
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from core.config import DEV_BASE_URL, ConfigError
+from core.mail import command_links
 from core.registry import (
     add_choice_source,
     add_demo_seeder,
@@ -62,13 +61,6 @@ def anonymise_command(older_than_days):
 @with_appcontext
 def reminders_command():
     """Lägg påminnelser i e-postkön för möten som närmar sig (kör dagligen; samma dag två gånger gör inget)."""
-    base_url = current_app.config.get("BASE_URL")
-    if not base_url:
-        if current_app.config.get("SAMRAD_ENV") == "production":
-            raise click.ClickException(str(ConfigError(
-                "BASE_URL saknas: sätt den till webbplatsens adress så att länkarna i påminnelserna fungerar; "
-                "inget skickades. / BASE_URL is not set; nothing was sent.")))
-        click.echo(f"Varning: BASE_URL är inte satt; länkarna pekar på {DEV_BASE_URL}.", err=True)
-    with current_app.test_request_context(base_url=base_url or DEV_BASE_URL):
+    with command_links():
         count = queue_due_reminders()
     click.echo(f"{count} påminnelser lades i e-postkön.")

@@ -1,6 +1,7 @@
 """One lookup helper per dialog resource: each checks who asks, so no view forgets it."""
 from flask import abort
 
+from core.access import get_child_or_404
 from core.extensions import db
 from core.models import Role
 from dialog import invitations, minutes, registration
@@ -31,18 +32,14 @@ def _check_organiser(for_user):
 
 def get_meeting_or_404(meeting_id, for_user=None, edit=False):
     """The meeting (public pages show every meeting); edit=True: 403 for someone who may not organise."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
+    meeting = db.get_or_404(Meeting, meeting_id)
     if edit:
         _check_organiser(for_user)
     return meeting
 
 
 def get_series_or_404(series_id, for_user=None, edit=False):
-    series = db.session.get(MeetingSeries, series_id)
-    if series is None:
-        abort(404)
+    series = db.get_or_404(MeetingSeries, series_id)
     if edit:
         _check_organiser(for_user)
     return series
@@ -51,10 +48,7 @@ def get_series_or_404(series_id, for_user=None, edit=False):
 def _part_or_404(model, part_id, for_user):
     """A row belonging to a meeting, for organisers only (403 before the row is even looked up)."""
     _check_organiser(for_user)
-    row = db.session.get(model, part_id)
-    if row is None:
-        abort(404)
-    return row
+    return db.get_or_404(model, part_id)
 
 
 def get_agenda_item_or_404(item_id, for_user):
@@ -83,10 +77,7 @@ def get_managed_document_or_404(document_id, for_user):
 
 def get_document_or_404(meeting_id, document_id, for_user):
     """A meeting's document for download: public ones for everyone, the others for organisers only."""
-    meeting = get_meeting_or_404(meeting_id)
-    document = db.session.get(MeetingDocument, document_id)
-    if document is None or document.meeting_id != meeting.id:
-        abort(404)
+    document = get_child_or_404(MeetingDocument, document_id, get_meeting_or_404(meeting_id), "meeting_id")
     if not document.public and not can_organise(for_user):
         abort(404)
     return document

@@ -4,6 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort
 
+from core import access
 from core.agreements.models import Agreement, GroupMember, Principle, StandingGroup, YearlyReport
 from core.extensions import db
 
@@ -28,33 +29,28 @@ def get_agreement_or_404(agreement_id, for_user, manage=False):
 
 
 def get_group_or_404(group_id, for_user, manage=False):
-    group = db.session.get(StandingGroup, group_id)
-    if group is None:
-        abort(404)
+    group = db.get_or_404(StandingGroup, group_id)
     get_agreement_or_404(group.agreement_id, for_user, manage=manage)
     return group
 
 
 def get_principle_or_404(agreement, principle_id):
-    principle = db.session.get(Principle, principle_id)
-    if principle is None or principle.agreement_id != agreement.id:
-        abort(404)
-    return principle
+    return access.get_child_or_404(Principle, principle_id, agreement, "agreement_id")
 
 
-def get_child_or_404(model, row_id, agreement):
-    """A row that belongs to agreement (through agreement_id, or its group's or principle's agreement)."""
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
+def _agreement_id(row):
+    """The agreement a row belongs to: its own agreement_id, or its group's or principle's."""
     owner = getattr(row, "agreement_id", None)
     if owner is None and hasattr(row, "group"):
         owner = row.group.agreement_id
     if owner is None and hasattr(row, "principle"):
         owner = row.principle.agreement_id
-    if owner != agreement.id:
-        abort(404)
-    return row
+    return owner
+
+
+def get_child_or_404(model, row_id, agreement):
+    """A row that belongs to agreement (through agreement_id, or its group's or principle's agreement)."""
+    return access.get_child_or_404(model, row_id, agreement, _agreement_id)
 
 
 def can_edit_report(agreement, user, today=None):

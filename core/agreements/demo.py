@@ -25,6 +25,7 @@ from core.agreements.models import (
     Signatory,
     StandingGroup,
 )
+from core.config import base_url
 from core.extensions import db
 from core.models import Organisation, User, utcnow
 from core.timeutil import utc_to_local
@@ -240,9 +241,8 @@ def seed_evidence():
     if agreement is None or db.session.scalar(sa.select(sa.func.count()).select_from(Evidence).join(
             Evidence.principle).where(Evidence.principle.has(agreement_id=agreement.id))):
         return
-    base_url = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
     year = utc_to_local(utcnow()).year
-    with current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=base_url(current_app.config)):
         candidates = actionplan.evidence_candidates(year=year)
     if not candidates:
         return

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Organisation, User, utcnow
+from core.models import Organisation, Publishable, User, utcnow
 
 
 class AgreementError(DomainError):
@@ -42,8 +42,13 @@ class Side:
     LABELS = {REGION: _l("Regionen"), CIVIL_SOCIETY: _l("Den sociala ekonomin")}
 
 
-class Agreement(db.Model):
+class Agreement(Publishable, db.Model):
     __tablename__ = "agreements"
+    statuses = AgreementStatus
+    refusal = AgreementError
+    already_published = _l("Överenskommelsen är redan publicerad.")
+    not_published = _l("Överenskommelsen är inte publicerad.")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=AgreementKind.OVERENSKOMMELSE)
     title: Mapped[str] = mapped_column(sa.String(500))
@@ -85,10 +90,6 @@ class Agreement(db.Model):
         return f"<Agreement {self.title[:40]}>"
 
     @property
-    def is_published(self):
-        return self.status == AgreementStatus.PUBLISHED
-
-    @property
     def is_iop(self):
         return self.kind == AgreementKind.IOP
 
@@ -97,26 +98,12 @@ class Agreement(db.Model):
         return AgreementKind.LABELS.get(self.kind, self.kind)
 
     @property
-    def status_label(self):
-        return AgreementStatus.LABELS.get(self.status, self.status)
-
-    @property
     def name(self):
         return self.short_name or self.title
 
-    def publish(self):
-        if self.is_published:
-            raise AgreementError(_l("Överenskommelsen är redan publicerad."))
+    def check_publishable(self):
         if not self.title.strip() or self.period_start is None:
             raise AgreementError(_l("Ange titel och startdatum innan överenskommelsen publiceras."))
-        self.status = AgreementStatus.PUBLISHED
-        self.published_at = utcnow()
-
-    def unpublish(self):
-        if not self.is_published:
-            raise AgreementError(_l("Överenskommelsen är inte publicerad."))
-        self.status = AgreementStatus.DRAFT
-        self.published_at = None
 
 
 class AgreementParty(db.Model):
@@ -469,11 +456,16 @@ class ReportStatus:
     LABELS = {DRAFT: _l("Utkast"), PUBLISHED: _l("Publicerad")}
 
 
-class YearlyReport(db.Model):
+class YearlyReport(Publishable, db.Model):
     """The yearly report of an agreement: the figures are computed when shown; only the text around them is stored."""
 
     __tablename__ = "agreement_reports"
     __table_args__ = (sa.UniqueConstraint("agreement_id", "year"),)
+    statuses = ReportStatus
+    refusal = AgreementError
+    already_published = _l("Årsberättelsen är redan publicerad.")
+    not_published = _l("Årsberättelsen är inte publicerad.")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     year: Mapped[int]
@@ -484,28 +476,8 @@ class YearlyReport(db.Model):
     agreement: Mapped[Agreement] = relationship()
     texts: Mapped[list["ReportText"]] = relationship(back_populates="report", cascade="all, delete-orphan")
 
-    @property
-    def is_published(self):
-        return self.status == ReportStatus.PUBLISHED
-
-    @property
-    def status_label(self):
-        return ReportStatus.LABELS.get(self.status, self.status)
-
     def text_for(self, section_key):
         return next((t.text for t in self.texts if t.section_key == section_key), "")
-
-    def publish(self):
-        if self.is_published:
-            raise AgreementError(_l("Årsberättelsen är redan publicerad."))
-        self.status = ReportStatus.PUBLISHED
-        self.published_at = utcnow()
-
-    def unpublish(self):
-        if not self.is_published:
-            raise AgreementError(_l("Årsberättelsen är inte publicerad."))
-        self.status = ReportStatus.DRAFT
-        self.published_at = None
 
 
 class ReportText(db.Model):

@@ -8,21 +8,13 @@ from core.forms import EmptyForm
 def flashed(call, *args, **kwargs):
     """Run a service call; if a rule refuses it (a DomainError), flash the reason as an error.
 
-    Returns (True, result) or (False, None), so the view goes on to its redirect either way.
+    Returns (True, result) or (False, None), for a view that goes on differently either way; one that only
+    says how it went and redirects uses core.views_util.run_and_redirect.
     """
     try:
         return True, call(*args, **kwargs)
     except DomainError as exc:
         flash(str(exc), "error")
-        return False, None
-
-
-def on_field(field, call, *args, **kwargs):
-    """Like flashed(), but the reason is shown beside a form field and what was typed stays in the form."""
-    try:
-        return True, call(*args, **kwargs)
-    except DomainError as exc:
-        field.errors.append(str(exc))
         return False, None
 
 

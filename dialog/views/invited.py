@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.extensions import limiter
+from core.views_util import run_and_redirect
 from dialog import access
 from dialog import invitations as svc
 from dialog import registration as reg_svc
@@ -41,15 +42,11 @@ def invitation(token):
 @bp.route("/inbjudan/<token>/tacka-nej", methods=["POST"])
 def decline_invitation(token):
     invitation = access.get_invitation_by_link_or_404(token)
-    form = DeclineForm()
-    if form.validate_on_submit():
-        done, _result = flashed(svc.decline, invitation)
-        if done:
-            flash(_("Tack för beskedet. %(name)s har tackat nej till mötet.", name=invitation.organisation.name),
-                  "success")
-    else:
-        flash(_("Sidan var för gammal. Försök igen."), "error")
-    return redirect(url_for("dialog.invitation", token=token))
+    return run_and_redirect(lambda: svc.decline(invitation),
+                            _("Tack för beskedet. %(name)s har tackat nej till mötet.",
+                              name=invitation.organisation.name),
+                            url_for("dialog.invitation", token=token), form=DeclineForm(),
+                            invalid=_("Sidan var för gammal. Försök igen."))
 
 
 @bp.route("/inbjudningar/avsluta/<token>", methods=["GET", "POST"])

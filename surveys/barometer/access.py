@@ -110,6 +110,7 @@ def can_see_results(session, user):
 # join notices anyway.
 
 _cache_lock = threading.Lock()
+_lookup_lock = threading.Lock()  # one database lookup of a missing code at a time in this process
 _code_cache: dict[str, tuple[int, float]] = {}
 _participant_cache: dict[str, tuple[int, int]] = {}
 CODE_CACHE_SECONDS = 30
@@ -127,16 +128,29 @@ def forget_session_cache(code=None):
 
 def session_id_for_code(code):
     """The session id of a normalised code, cached; LiveError 404 for an unknown code."""
-    now = time.monotonic()
     hit = _code_cache.get(code)
-    if hit and hit[1] > now:
+    if hit and hit[1] > time.monotonic():
         return hit[0]
-    session_id = db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code))
-    if session_id is None:
-        raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code))
-    with _cache_lock:
-        _code_cache[code] = (session_id, now + CODE_CACHE_SECONDS)
-    return session_id
+    # When the entry expires, a thousand answers in flight miss it together: one of them looks it up and the
+    # others wait for that (with 10,000 phones every request reading it at once took every pooled
+    # connection, and the answers' own writer then waited for one until it timed out).
+    with _lookup_lock:
+        hit = _code_cache.get(code)
+        if hit and hit[1] > time.monotonic():
+            return hit[0]
+        session_id = _read_one(sa.select(LiveSession.id).where(LiveSession.code == code))
+        if session_id is None:
+            raise LiveError(404, "unknown_code", _("Det finns ingen session med koden %(code)s.", code=code))
+        with _cache_lock:
+            _code_cache[code] = (session_id[0], time.monotonic() + CODE_CACHE_SECONDS)
+        return session_id[0]
+
+
+def _read_one(statement):
+    """The first row of a read on a connection of its own, given back to the pool at once: a request on the
+    answer path must not hold a pooled connection while it waits for its turn to write."""
+    with db.engine.connect() as conn:
+        return conn.execute(statement).first()
 
 
 def _signature(body):
@@ -174,9 +188,7 @@ def participant_for_token(raw):
     hit = _participant_cache.get(token_hash)
     if hit:
         return hit
-    row = db.session.execute(
-        sa.select(Participant.id, Participant.session_id).where(Participant.token_hash == token_hash)
-    ).first()
+    row = _read_one(sa.select(Participant.id, Participant.session_id).where(Participant.token_hash == token_hash))
     if row is None:
         raise LiveError(401, "unknown_token", _("Deltagarnyckeln är okänd. Gå med i sessionen igen."))
     with _cache_lock:

@@ -72,23 +72,38 @@ def check_room(session):
     process for a few seconds, so a flood of joins to it costs no count each. Joins in flight at the same
     moment may pass the cap by that many; the cap bounds growth, it is not an exact seat count."""
     cap = int(current_app.config.get("LIVE_MAX_PARTICIPANTS", 20000))
-    full = _full_until.get(session.id, 0) > time.monotonic() or participant_count(session) >= cap
+    now = time.monotonic()
+    full = _full_until.get(session.id, 0) > now or _counted_participants(session, cap, now) >= cap
     if full:
-        _full_until[session.id] = time.monotonic() + FULL_CACHE_SECONDS
+        _full_until[session.id] = now + FULL_CACHE_SECONDS
         raise LiveError(409, "session_full", _("Sessionen är full (högst %(cap)d deltagare). Fråga moderatorn.",
                                                cap=cap))
 
 
+# session id -> [participants when last counted, joins let in here since, when counted]
+_room: dict[int, list] = {}
+RECOUNT_SECONDS = 1.0
+
+
+def _counted_participants(session, cap, now):
+    """The session's participants as this process knows them: counted at most every RECOUNT_SECONDS, and at
+    once when the count plus this process's joins since reaches the cap. Counting on every join made a
+    10,000-phone join flood quadratic; other workers' joins of the last second are what the estimate lacks."""
+    room = _room.get(session.id)
+    if room is None or now - room[2] >= RECOUNT_SECONDS or room[0] + room[1] >= cap:
+        room = _room[session.id] = [participant_count(session), 0, now]
+    room[1] += 1
+    return room[0] + room[1] - 1
+
+
 def forget_full_sessions():
     _full_until.clear()
+    _room.clear()
 
 
 # --- the answer hot path ---------------------------------------------------------
 # The code's session and the token's participant come from access.py's per-process caches.
 
-# SQLite allows one writer at a time; letting every thread of a process poll its file lock
-# (busy_timeout sleeps in growing steps) costs far more than queueing on a lock in the process.
-_sqlite_write_lock = threading.Lock()
 
 # The whole answer in one statement, valid on SQLite (≥ 3.24) and PostgreSQL alike. INSERT … SELECT
 # only yields a row while the session runs, the statement is the current, open one and the value is
@@ -105,6 +120,74 @@ ANSWER_UPSERT = text(
     "ON CONFLICT (participant_id, statement_id) "
     "DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"
 ).bindparams(bindparam("now", type_=DateTime))
+
+
+class _Pending:
+    __slots__ = ("params", "done", "written", "error")
+
+    def __init__(self, params):
+        self.params, self.done, self.written, self.error = params, False, False, None
+
+
+class GroupCommit:
+    """Answers that arrive together are written in one transaction (group commit), in arrival order.
+
+    When a room answers at once, a transaction per answer made every answer pay a commit and, on SQLite,
+    a turn at the one write lock (blocking a gevent worker's whole loop while it waited), on PostgreSQL a
+    pooled connection of its own. Here a request queues its answer and waits for the process's writing
+    turn; whoever holds the turn writes everything queued by then, one upsert each (so each answer still
+    learns whether it was stored) and one commit. Alone, an answer is written at once, as before. An
+    answer is confirmed only after its commit, so a crash loses nothing that a phone was told was stored."""
+
+    def __init__(self):
+        self._turn = threading.Lock()  # one writing transaction at a time in this process
+        self._queue_lock = threading.Lock()
+        self._queue = []
+        self.transactions = 0  # tests read it
+
+    def write(self, engine, params):
+        """True when the upsert stored the answer, False when the rule refused it; raises IntegrityError for a
+        participant that does not exist, and any database error of the transaction that carried it."""
+        item = _Pending(params)
+        with self._queue_lock:
+            self._queue.append(item)
+        with self._turn:
+            if not item.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(engine, batch)
+        if item.error is not None:
+            raise item.error
+        return item.written
+
+    def _write(self, engine, batch):
+        try:
+            self._transaction(engine, batch)
+        except IntegrityError:
+            # A participant removed meanwhile must not cost the others their answers: one by one.
+            for item in batch:
+                try:
+                    self._transaction(engine, [item])
+                except Exception as exc:  # noqa: BLE001 - handed to the request that sent it
+                    item.error = exc
+        except Exception as exc:  # noqa: BLE001 - every request of the batch answers with it
+            for item in batch:
+                item.error = exc
+        finally:
+            for item in batch:
+                item.done = True
+
+    def _transaction(self, engine, items):
+        # A bare connection, not the ORM session: nothing here needs an identity map.
+        with engine.begin() as conn:
+            # Rows in one order in every process, so two batches never wait on each other in a circle; the sort
+            # is stable, so a participant's later answer still comes last and counts.
+            for item in sorted(items, key=lambda i: (i.params["participant_id"], i.params["statement_id"])):
+                item.written = conn.execute(ANSWER_UPSERT, item.params).rowcount == 1
+        self.transactions += 1
+
+
+group_commit = GroupCommit()
 
 
 def parse_value(body):
@@ -141,19 +224,12 @@ def submit_answer(code, statement_id, raw_token, value):
         raise _refusal(session_id, statement_id, value)
     params = {"participant_id": participant_id, "session_id": session_id, "statement_id": statement_id,
               "value": value, "now": utcnow(), "running": SessionState.RUNNING}
-    engine = db.engine
     try:
-        # A bare connection, not the ORM session: nothing here needs an identity map.
-        if engine.dialect.name == "sqlite":
-            with _sqlite_write_lock, engine.begin() as conn:
-                written = conn.execute(ANSWER_UPSERT, params).rowcount
-        else:
-            with engine.begin() as conn:
-                written = conn.execute(ANSWER_UPSERT, params).rowcount
+        written = group_commit.write(db.engine, params)
     except IntegrityError:
         forget_session_cache()
         raise LiveError(401, "unknown_token", _("Deltagarnyckeln är okänd. Gå med i sessionen igen.")) from None
-    if written != 1:
+    if not written:
         raise _refusal(session_id, statement_id, value)
     live.channel().answers_arrived(session_id)
     return {"statement_id": statement_id, "value": value}

@@ -1,10 +1,9 @@
 """Remiss consultations: the draft, invited bodies, answers, the drafting group's review and compilation."""
 import click
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core.config import ConfigError
+from core.mail import command_links
 from core.registry import (
     add_choice_source,
     add_demo_seeder,
@@ -39,13 +38,7 @@ def published_remiss_count():
 @click.command("remiss-reminders")
 def remiss_reminders():
     """Skicka automatiska påminnelser för remisser där det är inställt (en gång per dag)."""
-    try:
-        base_url, warning = managing.cli_base_url(current_app.config)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    if warning:
-        click.echo(warning, err=True)
-    with current_app.test_request_context(base_url=base_url):
+    with command_links():
         done = managing.send_due_reminders()
     for remiss, sent in done:
         click.echo(f"{remiss.title}: {sent} påminnelser")

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import abort
 
+from core.access import get_child_or_404
 from core.extensions import db
 from core.models import Role
 from surveys.remiss import registering
@@ -56,9 +57,7 @@ def can_view_remiss(remiss, user):
 
 def get_remiss_or_404(remiss_id, for_user, drafter=False):
     """The remiss if the user may see it (drafter=True: only its drafting group and administrators)."""
-    remiss = db.session.get(Remiss, remiss_id)
-    if remiss is None:
-        abort(404)
+    remiss = db.get_or_404(Remiss, remiss_id)
     if drafter:
         if not remiss.is_drafter(for_user):
             abort(404 if not _authenticated(for_user) or remiss.status == RemissStatus.DRAFT else 403)
@@ -105,9 +104,7 @@ def get_own_answer_or_404(remiss_id, organisation_id, for_user):
 
 def get_answer_for_review_or_404(remiss, answer_id, for_user):
     """A submitted answer, for the remiss's drafting group; also its own organisation's members."""
-    answer = db.session.get(RemissAnswer, answer_id)
-    if answer is None or answer.remiss_id != remiss.id:
-        abort(404)
+    answer = get_child_or_404(RemissAnswer, answer_id, remiss, "remiss_id")
     if remiss.is_drafter(for_user):
         return answer
     if _authenticated(for_user) and answer.organisation_id in for_user.organisation_ids:
@@ -118,19 +115,14 @@ def get_answer_for_review_or_404(remiss, answer_id, for_user):
 def get_section_answer_for_drafter_or_404(remiss, section_answer_id, for_user):
     if not remiss.is_drafter(for_user):
         abort(404)
-    row = db.session.get(SectionAnswer, section_answer_id)
-    if row is None or row.answer.remiss_id != remiss.id:
-        abort(404)
-    return row
+    return get_child_or_404(SectionAnswer, section_answer_id, remiss, lambda row: row.answer.remiss_id)
 
 
 def get_attachment_or_404(remiss_id, attachment_id, for_user):
     """A remiss PDF for whoever sees the remiss; an answer's PDF for its organisation, the drafting group,
     or the public once the answer is published."""
-    remiss = db.session.get(Remiss, remiss_id)
-    att = db.session.get(RemissAttachment, attachment_id)
-    if remiss is None or att is None or att.remiss_id != remiss.id:
-        abort(404)
+    remiss = db.get_or_404(Remiss, remiss_id)
+    att = get_child_or_404(RemissAttachment, attachment_id, remiss, "remiss_id")
     if att.answer_id is None:
         if not (can_view_remiss(remiss, for_user) or registering.is_publicly_open(remiss)):
             abort(404)
@@ -147,10 +139,7 @@ def get_attachment_or_404(remiss_id, attachment_id, for_user):
 
 def get_section_or_404(remiss, section_id):
     """A section of the remiss, by id (the remiss was looked up for the user already)."""
-    section = db.session.get(RemissSection, section_id)
-    if section is None or section.remiss_id != remiss.id:
-        abort(404)
-    return section
+    return get_child_or_404(RemissSection, section_id, remiss, "remiss_id")
 
 
 def get_section_by_number_or_404(remiss, number):
@@ -163,18 +152,12 @@ def get_section_by_number_or_404(remiss, number):
 
 def get_body_or_404(remiss, body_id):
     """An invited body of the remiss (the remiss was looked up for the user already)."""
-    body = db.session.get(InvitedBody, body_id)
-    if body is None or body.remiss_id != remiss.id:
-        abort(404)
-    return body
+    return get_child_or_404(InvitedBody, body_id, remiss, "remiss_id")
 
 
 def get_quote_or_404(remiss, quote_id):
     """A key quote marked in one of the remiss's answers (the remiss was looked up for the drafting group)."""
-    quote = db.session.get(KeyQuote, quote_id)
-    if quote is None or quote.section_answer.answer.remiss_id != remiss.id:
-        abort(404)
-    return quote
+    return get_child_or_404(KeyQuote, quote_id, remiss, lambda quote: quote.section_answer.answer.remiss_id)
 
 
 def get_submission_or_404(answer, number):
@@ -198,10 +181,7 @@ def get_version_or_404(remiss, number):
 
 
 def get_version_section_or_404(version, version_section_id):
-    row = db.session.get(DraftVersionSection, version_section_id)
-    if row is None or row.version_id != version.id:
-        abort(404)
-    return row
+    return get_child_or_404(DraftVersionSection, version_section_id, version, "version_id")
 
 
 def get_open_remiss_or_404(remiss_id):
@@ -223,10 +203,8 @@ def open_page_instead(remiss_id, for_user):
 def get_theme_mark_or_404(remiss, mark_id):
     """A theme on a general comment or quote of one of the remiss's answers (the remiss was looked up for the
     drafting group)."""
-    mark = db.session.get(ThemeMark, mark_id)
-    if mark is None or db.session.get(RemissAnswer, mark.answer_id).remiss_id != remiss.id:
-        abort(404)
-    return mark
+    return get_child_or_404(ThemeMark, mark_id, remiss,
+                            lambda mark: db.session.get(RemissAnswer, mark.answer_id).remiss_id)
 
 
 def get_compiled_remiss_or_404(remiss_id):

@@ -232,9 +232,10 @@ def take_on(body, user, organisation_id=None, data=None):
     return org
 
 
-def _typed_address(email):
-    """The address typed by someone holding a link that went to no address (passed on by hand), checked by the
-    registry's one rule (core normalise_email) and kept in lower case, as invited addresses are compared."""
+def clean_typed_email(email):
+    """An address someone typed for their new account (holding a link that went to no address, or registering
+    an organisation), checked by the registry's one rule (core normalise_email) and kept in lower case, as
+    invited addresses are compared. A ClaimError beside the email field when it is missing or not an address."""
     try:
         address = normalise_email(email)
     except OrganisationError:
@@ -253,7 +254,7 @@ def sign_up(body, name, password, data=None, email=None):
     address = invited_address(body)
     typed = address is None
     if typed:
-        address = _typed_address(email)
+        address = clean_typed_email(email)
     if _account_for(address) is not None:
         raise ClaimError(_("Det finns redan ett konto för %(email)s. Logga in med det i stället.", email=address),
                          "email" if typed else None)

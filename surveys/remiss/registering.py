@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from core.extensions import db
 from core.models import Membership, Organisation, Role, User, utcnow
 from core.organisations.services import DuplicateNumber, clean_organisation_data
-from surveys.remiss.claiming import ClaimError, ClaimErrors, _typed_address
+from surveys.remiss.claiming import ClaimError, ClaimErrors, clean_typed_email
 from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissStatus
 
 
@@ -51,7 +51,7 @@ def register(remiss, *, name, email, password, org_name, org_number=None, legal_
     """
     if not can_register(remiss):
         raise ClaimError(_("Den här remissen tar inte emot svar från organisationer som inte är inbjudna."))
-    address = _typed_address(email)
+    address = clean_typed_email(email)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == address)) is not None:
         raise ClaimError(_("Det finns redan ett konto för %(email)s. Logga in med det i stället.", email=address),
                          "email")

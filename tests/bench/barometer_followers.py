@@ -8,35 +8,47 @@ Run on demand (not a test):
 
 It starts the server with the README's production command (gunicorn -k gevent, 2 workers) on a free
 loopback port over a scratch database with the demo session VARM15, raises `ulimit -n`, and drives it
-with one asyncio/aiohttp process on the same machine. Each phone behaves as the phone page does: it
-joins, opens the event stream and, while the server refuses one, polls with If-None-Match every second
-with jitter, retrying the stream later. When every phone has the first state, the moderator logs in,
-opens the real control page and presses "Nästa" (its form, with its CSRF token). Every phone that sees
-the new statement answers it after a human pause (0 to --think seconds), retrying on errors as the page
-does. Meanwhile /healthz and the home page are read every 100 ms. It prints phones, streams/polling,
-new statement seen p50/p99/max after the moderator's press, phones that never saw it, answers/s,
-answer p50/p99, /healthz and home page p50 during, server peak RSS, and checks that the stored answers
-are exactly one per phone. Only 127.0.0.1 is contacted; every phase is bounded in time.
+with --procs load-generator processes on the same machine, each an asyncio loop with a lean HTTP client
+(phones.py): with aiohttp and one loop, the generator used more CPU than the server and its lag was
+counted as the server's. Each phone behaves as the phone page does: it joins, opens the event stream
+and, while the server refuses one, polls with If-None-Match every second with jitter, retrying the stream later. When every phone has the
+first state, the moderator logs in, opens the real control page and presses "Nästa" (its form, with its
+CSRF token). Every phone that sees the new statement answers it after a human pause (0 to --think
+seconds), retrying on errors as the page does. Meanwhile /healthz and the home page are read every
+100 ms. It prints phones, streams/polling, new statement seen p50/p99/max after the moderator's press,
+phones that never saw it, answers/s, answer p50/p99, /healthz and home page p50 during, server peak RSS,
+the CPU the server and the load generator used meanwhile, and checks that the stored answers are exactly
+one per phone. Only 127.0.0.1 is contacted; every phase is bounded in time.
 """
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import re
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from barometer_load import HOST, ROOT, free_port, percentile, rss_mb  # noqa: E402
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+import phones  # noqa: E402 - tests/bench/phones.py, beside this file
+
+from core.demo import DEMO_PASSWORD  # noqa: E402
+from tests.support.production import (  # noqa: E402
+    ROOT,
+    cpu_seconds,
+    percentile,
+    production_server,
+    rss_mb,
+    scratch_database,
+)
 
 CODE = "VARM15"
 SEEN_TIMEOUT = 20.0
@@ -51,38 +63,6 @@ def raise_open_files():
         except (ValueError, OSError):
             continue
     return soft
-
-
-def prepare_database(kind, workdir, name):
-    """A scratch database with the schema and the demo data: (url, session id, [statement ids], cleanup)."""
-    if kind == "sqlite":
-        url, cleanup = f"sqlite:///{workdir}/followers.sqlite3", (lambda: None)
-    else:
-        import psycopg
-
-        admin = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = admin.rsplit("/", 1)[0] + "/" + name
-
-        def cleanup():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    script = (
-        "from app import create_app\nfrom core.extensions import db\nfrom core.demo import seed_core\n"
-        "from surveys.barometer.demo import seed_demo\napp = create_app()\n"
-        "with app.app_context():\n    db.create_all()\n    seed_core()\n    s = seed_demo()\n"
-        "    print(s.id, *[st.id for st in s.barometer.statements])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180,
-                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
-    if out.returncode != 0:
-        cleanup()
-        raise SystemExit(out.stderr)
-    ids = [int(x) for x in out.stdout.split()[-8:]]
-    return url, ids[0], ids[1:], cleanup
 
 
 def stored_answers(url, statement_id):
@@ -103,8 +83,7 @@ def stored_answers(url, statement_id):
 
 
 class Phone:
-    def __init__(self, index):
-        self.index = index
+    def __init__(self):
         self.token = None
         self.mode = None  # "stream" | "poll"
         self.numbers = set()
@@ -114,10 +93,10 @@ class Phone:
         self.answer_tries = 0
 
 
-async def follow(http, base, phone, run):
+async def follow(server, phone, run):
     """As static/js/live-stream.js: stream; while refused, poll with ETag (1 s ± jitter); retry the stream."""
     etag, next_stream = None, 0.0
-    headers = {"Authorization": f"Bearer {phone.token}", "Accept": "application/json"}
+    auth = {"Authorization": f"Bearer {phone.token}"}
 
     def seen(state):
         number = (state.get("statement") or {}).get("number")
@@ -125,54 +104,45 @@ async def follow(http, base, phone, run):
             phone.numbers.add(number)
             if number == run["target"] and phone.seen_at is None:
                 phone.seen_at = time.monotonic()
-                run["answer_tasks"].append(asyncio.ensure_future(answer(http, base, phone, run, state)))
+                run["answer_tasks"].append(asyncio.ensure_future(answer(server, phone, run, state)))
 
     while not run["stop"].is_set():
         if time.monotonic() >= next_stream:
             try:
-                async with http.get(f"{base}/api/v1/live/{CODE}/events",
-                                    timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as r:
-                    if r.status == 200:
-                        phone.mode = "stream"
-                        async for raw in r.content:
-                            if raw.startswith(b"data: "):
-                                seen(json.loads(raw[6:]))
-                            if run["stop"].is_set():
-                                return
-                        await asyncio.sleep(random.uniform(1, 3))  # the server's retry: field
-                        continue
-                    await r.read()
-                    next_stream = time.monotonic() + random.uniform(15, 25)
-            except (TimeoutError, aiohttp.ClientError):
+                phone.mode = "stream"
+                refused = await phones.events(*server, f"/api/v1/live/{CODE}/events",
+                                              lambda data: seen(json.loads(data)))
+                if refused is None:
+                    await asyncio.sleep(random.uniform(1, 3))  # the server's retry: field
+                    continue
+                next_stream = time.monotonic() + random.uniform(15, 25)
+            except (OSError, TimeoutError, phones.HttpError):
                 next_stream = time.monotonic() + random.uniform(1, 3)
         phone.mode = "poll"
         try:
-            h = dict(headers, **({"If-None-Match": etag} if etag else {}))
-            async with http.get(f"{base}/api/v1/live/{CODE}", headers=h) as r:
-                if r.status == 200:
-                    etag = r.headers.get("ETag")
-                    seen(await r.json())
-                else:
-                    await r.read()
-        except (TimeoutError, aiohttp.ClientError):
+            headers = dict(auth, **({"If-None-Match": etag} if etag else {}))
+            status, head, body = await phones.request(*server, "GET", f"/api/v1/live/{CODE}", headers=headers)
+            if status == 200:
+                etag = head.get(b"etag", b"").decode() or None
+                seen(body)
+        except (OSError, TimeoutError, phones.HttpError):
             pass
         await asyncio.sleep(random.uniform(0.75, 1.25))
 
 
-async def answer(http, base, phone, run, state):
+async def answer(server, phone, run, state):
     await asyncio.sleep(random.uniform(0, run["think"]))
-    url = f"{base}/api/v1/live/{CODE}/statements/{state['statement']['id']}/answer"
+    path = f"/api/v1/live/{CODE}/statements/{state['statement']['id']}/answer"
     value = random.choice([1, 2, 3, 4, 5, None])
     for attempt in range(6):
         phone.answer_tries += 1
         start = time.monotonic()
         try:
-            async with http.put(url, json={"value": value}, headers={"Authorization": f"Bearer {phone.token}"}) as r:
-                await r.read()
-                phone.answer_status = r.status
-        except (TimeoutError, aiohttp.ClientError) as exc:
+            phone.answer_status, _head, _body = await phones.request(
+                *server, "PUT", path, {"value": value}, {"Authorization": f"Bearer {phone.token}"})
+        except (OSError, TimeoutError, phones.HttpError) as exc:
             phone.answer_status = "network"
-            run.setdefault("answer_exceptions", set()).add(repr(exc)[:120])
+            run["answer_exceptions"].add(repr(exc)[:120])
         end = time.monotonic()
         run["answer_times"].append((start, end))
         if phone.answer_status == 200:
@@ -180,6 +150,85 @@ async def answer(http, base, phone, run, state):
             return
         await asyncio.sleep(min(1 + attempt, 5) * random.uniform(0.75, 1.25))
 
+
+# --- one load-generator process: a share of the phones ------------------------------------------------
+
+def shard(conn, count, base, args, seed):
+    """Runs in a child process: join `count` phones, report, wait for "go", report what they saw and answered."""
+    random.seed(seed)
+    asyncio.run(_shard(conn, count, base, args))
+
+
+async def _shard(conn, count, base, args):
+    loop = asyncio.get_running_loop()
+    # Followers cancelled at the end end with errors nobody needs to read.
+    loop.set_exception_handler(lambda loop, context: None)
+    crowd = [Phone() for _ in range(count)]
+    run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": [],
+           "answer_exceptions": set()}
+    address = urllib.parse.urlsplit(base)
+    server = address.hostname, address.port
+    # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
+    queue, join_errors, followers = list(crowd), {}, []
+
+    async def joiner():
+        while queue:
+            phone = queue.pop()
+            for _ in range(5):
+                try:
+                    status, _head, body = await phones.request(*server, "POST", f"/api/v1/live/{CODE}/join",
+                                                               {"background": {}})
+                    if status == 201:
+                        phone.token = body["participant_token"]
+                        followers.append(asyncio.ensure_future(follow(server, phone, run)))
+                        break
+                    join_errors[status] = join_errors.get(status, 0) + 1
+                except (OSError, TimeoutError, phones.HttpError) as exc:
+                    join_errors[type(exc).__name__] = join_errors.get(type(exc).__name__, 0) + 1
+                await asyncio.sleep(1)
+
+    start = time.monotonic()
+    concurrency = max(1, args.join_concurrency // args.procs)
+    await asyncio.gather(*(joiner() for _ in range(concurrency)))
+    join_seconds = time.monotonic() - start
+    joined = [p for p in crowd if p.token]
+
+    # 2. Until every one has the first state.
+    deadline = time.monotonic() + args.connect_seconds
+    while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
+        await asyncio.sleep(0.5)
+    conn.send({"joined": len(joined), "join_seconds": join_seconds, "join_errors": join_errors,
+               "ready": sum(1 in p.numbers for p in joined)})
+
+    # 3. "go": the moderator is about to press Nästa. Report when every phone saw it and answered.
+    await loop.run_in_executor(None, conn.recv)
+    cpu = time.process_time()
+    deadline = time.monotonic() + SEEN_TIMEOUT + 5
+    while time.monotonic() < deadline and not all(p.seen_at for p in joined):
+        await asyncio.sleep(0.2)
+    deadline = time.monotonic() + args.think + 60
+    while time.monotonic() < deadline and not all(t.done() for t in run["answer_tasks"]):
+        await asyncio.sleep(0.2)
+    cpu = time.process_time() - cpu
+    run["stop"].set()
+    for task in followers + run["answer_tasks"]:
+        task.cancel()
+    await asyncio.gather(*followers, *run["answer_tasks"], return_exceptions=True)
+    conn.send({
+        "streams": sum(p.mode == "stream" for p in joined),
+        "seen_at": [p.seen_at for p in joined if p.seen_at],
+        "answer_ms": [p.answer_ms for p in joined if p.answer_status == 200],
+        "answer_tries": sum(p.answer_tries for p in joined),
+        "answer_failed": sorted({str(p.answer_status) for p in joined if p.seen_at and p.answer_status != 200}),
+        "answer_exceptions": sorted(run["answer_exceptions"])[:3],
+        "answer_span": ((min(s for s, _e in run["answer_times"]), max(e for _s, e in run["answer_times"]))
+                        if run["answer_times"] else None),
+        "cpu": cpu,
+    })
+    conn.close()
+
+
+# --- the conductor: the moderator, the samplers, the figures ------------------------------------------
 
 async def sample(http, url, out, stop):
     while not stop.is_set():
@@ -194,103 +243,84 @@ async def sample(http, url, out, stop):
         await asyncio.sleep(0.1)
 
 
-async def moderator_next(base, session_id):
-    from core.demo import DEMO_PASSWORD
-
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=60)) as http:
-        page = await (await http.get(f"{base}/login")).text()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        await http.post(f"{base}/login", data={"csrf_token": token, "email": "moderator@samrad.example",
-                                                "password": DEMO_PASSWORD})
-        page = await (await http.get(f"{base}/barometrar/sessioner/{session_id}")).text()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        pressed = time.monotonic()
-        async with http.post(f"{base}/barometrar/sessioner/{session_id}/next", data={"csrf_token": token},
-                             headers={"Accept": "application/json"}) as r:
-            body = await r.json()
-            if r.status != 200:
-                raise SystemExit(f"the moderator's Nästa failed: {r.status} {body}")
-        return pressed, body["statement"]["number"]
+async def moderator_page(http, base, session_id):
+    """Log the moderator in and open the session's control page: the CSRF token of its "Nästa" form."""
+    page = await (await http.get(f"{base}/login")).text()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    await http.post(f"{base}/login", data={"csrf_token": token, "email": "moderator@samrad.example",
+                                            "password": DEMO_PASSWORD})
+    page = await (await http.get(f"{base}/barometrar/sessioner/{session_id}")).text()
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-async def bench(args, base, session_id, server_pid):
-    # Followers cancelled at the end end with errors nobody needs to read.
-    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
-    phones = [Phone(i) for i in range(args.phones)]
-    run = {"stop": asyncio.Event(), "target": 2, "think": args.think, "answer_tasks": [], "answer_times": []}
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
-        # 1. Every phone joins (one venue: one address) and, as the page does, follows at once.
-        queue = list(phones)
+async def conduct(args, base, session_id, server_pid):
+    context = multiprocessing.get_context("fork")
+    sizes = [args.phones // args.procs + (i < args.phones % args.procs) for i in range(args.procs)]
+    pipes, children = [], []
+    for i, size in enumerate(sizes):
+        parent_end, child_end = context.Pipe()
+        child = context.Process(target=shard, args=(child_end, size, base, args, 1000 + i), daemon=True)
+        child.start()
+        pipes.append(parent_end)
+        children.append(child)
+    loop = asyncio.get_running_loop()
+
+    async def from_all():
+        return await asyncio.gather(*(loop.run_in_executor(None, p.recv) for p in pipes))
+
+    try:
+        joins = await from_all()
+        joined = sum(j["joined"] for j in joins)
+        ready = sum(j["ready"] for j in joins)
         join_errors = {}
-        followers = []
-
-        async def joiner():
-            while queue:
-                phone = queue.pop()
-                for _ in range(5):
-                    try:
-                        async with http.post(f"{base}/api/v1/live/{CODE}/join", json={"background": {}}) as r:
-                            body = await r.json()
-                            if r.status == 201:
-                                phone.token = body["participant_token"]
-                                followers.append(asyncio.ensure_future(follow(http, base, phone, run)))
-                                break
-                            join_errors[r.status] = join_errors.get(r.status, 0) + 1
-                    except (TimeoutError, aiohttp.ClientError) as exc:
-                        join_errors[type(exc).__name__] = join_errors.get(type(exc).__name__, 0) + 1
-                    await asyncio.sleep(1)
-
-        start = time.monotonic()
-        await asyncio.gather(*(joiner() for _ in range(args.join_concurrency)))
-        join_seconds = time.monotonic() - start
-        joined = [p for p in phones if p.token]
-
-        # 2. Wait until every one has the first state.
-        deadline = time.monotonic() + args.connect_seconds
-        while time.monotonic() < deadline and not all(1 in p.numbers for p in joined):
-            await asyncio.sleep(0.5)
-        ready = sum(1 in p.numbers for p in joined)
+        for j in joins:
+            for key, n in j["join_errors"].items():
+                join_errors[key] = join_errors.get(key, 0) + n
         await asyncio.sleep(2)  # let the last streams settle
-        streams = sum(p.mode == "stream" for p in joined)
-        print(f"  ({len(joined)} joined in {join_seconds:.0f} s, {ready} following, {streams} streaming)",
+        print(f"  ({joined} joined in {max(j['join_seconds'] for j in joins):.0f} s, {ready} following)",
               file=sys.stderr)
 
-        # 3. The moderator presses Nästa; everyone answers; the rest of the site is sampled meanwhile.
         healthz, home, stop_sampling = [], [], asyncio.Event()
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as side:
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as side, \
+                aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=60)) as moderator:
+            token = await moderator_page(moderator, base, session_id)
             samplers = [asyncio.ensure_future(sample(side, f"{base}/healthz", healthz, stop_sampling)),
                         asyncio.ensure_future(sample(side, f"{base}/", home, stop_sampling))]
-            pressed, number = await moderator_next(base, session_id)
-            assert number == run["target"], number
-            deadline = pressed + SEEN_TIMEOUT
-            while time.monotonic() < deadline and not all(p.seen_at for p in joined):
-                await asyncio.sleep(0.2)
-            deadline = time.monotonic() + args.think + 60
-            while time.monotonic() < deadline and not all(t.done() for t in run["answer_tasks"]):
-                await asyncio.sleep(0.2)
+            for p in pipes:
+                p.send("go")
+            server_cpu, start = cpu_seconds(server_pid), time.monotonic()
+            pressed = time.monotonic()
+            async with moderator.post(f"{base}/barometrar/sessioner/{session_id}/next", data={"csrf_token": token},
+                                      headers={"Accept": "application/json"}) as r:
+                body = await r.json()
+                if r.status != 200 or body["statement"]["number"] != 2:
+                    raise SystemExit(f"the moderator's Nästa failed: {r.status} {body}")
+            results = await from_all()
+            server_cpu, wall = cpu_seconds(server_pid) - server_cpu, time.monotonic() - start
             rss_now, rss_peak = rss_mb(server_pid)
             stop_sampling.set()
             await asyncio.gather(*samplers)
-        run["stop"].set()
-        for task in followers + run["answer_tasks"]:
-            task.cancel()
-        await asyncio.gather(*followers, *run["answer_tasks"], return_exceptions=True)
+    finally:
+        for child in children:
+            child.join(30)
+            if child.is_alive():
+                child.kill()
 
-    seen = [(p.seen_at - pressed) * 1000 for p in joined if p.seen_at]
-    answered = [p for p in joined if p.answer_status == 200]
-    answer_ms = [p.answer_ms for p in answered]
-    times = run["answer_times"]
-    span = (max(e for _s, e in times) - min(s for s, _e in times)) if times else 0
+    spans = [r["answer_span"] for r in results if r["answer_span"]]
+    span = (max(e for _s, e in spans) - min(s for s, _e in spans)) if spans else 0
+    answer_ms = [ms for r in results for ms in r["answer_ms"]]
+    seen = [(t - pressed) * 1000 for r in results for t in r["seen_at"]]
     return {
-        "phones": args.phones, "joined": len(joined), "join_seconds": join_seconds, "join_errors": join_errors,
-        "ready": ready, "streams": streams, "polling": len(joined) - streams,
-        "seen": seen, "never": len(joined) - len(seen),
-        "answered": len(answered), "answer_tries": sum(p.answer_tries for p in joined),
-        "answer_ms": answer_ms, "answers_per_s": len(answered) / span if span else 0,
-        "answer_failed": {str(p.answer_status) for p in joined if p.seen_at and p.answer_status != 200},
-        "answer_exceptions": run.get("answer_exceptions"), "healthz": healthz, "home": home, "rss_now": rss_now, "rss_peak": rss_peak,
+        "phones": args.phones, "joined": joined, "join_seconds": max(j["join_seconds"] for j in joins),
+        "join_errors": join_errors, "ready": ready,
+        "streams": sum(r["streams"] for r in results), "seen": seen, "never": joined - len(seen),
+        "answered": len(answer_ms), "answer_ms": answer_ms, "answers_per_s": len(answer_ms) / span if span else 0,
+        "answer_tries": sum(r["answer_tries"] for r in results),
+        "answer_failed": sorted({f for r in results for f in r["answer_failed"]}),
+        "answer_exceptions": sorted({e for r in results for e in r["answer_exceptions"]})[:3],
+        "healthz": healthz, "home": home, "rss_now": rss_now, "rss_peak": rss_peak,
+        "server_cpu": server_cpu, "generator_cpu": sum(r["cpu"] for r in results), "wall": wall,
     }
 
 
@@ -302,6 +332,7 @@ def main():
     parser.add_argument("--redis", action="store_true", help="REDIS_URL for the server")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--procs", type=int, default=4, help="load-generator processes")
     parser.add_argument("--think", type=float, default=10.0, help="phones answer within this many seconds")
     parser.add_argument("--join-concurrency", type=int, default=100)
     parser.add_argument("--connect-seconds", type=float, default=180)
@@ -310,66 +341,44 @@ def main():
 
     nofile = raise_open_files()
     with tempfile.TemporaryDirectory() as workdir:
-        url, session_id, statements, cleanup = prepare_database(args.db, workdir, args.db_name)
-        port = free_port()
+        url, session_id, statements, cleanup = scratch_database(args.db, workdir, args.db_name)
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret-key-long-enough-000000000000",
                    REDIS_URL=args.redis_url if args.redis else "")
         env.pop("RATELIMIT_STORAGE_URI", None)
-        # The README's production command.
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gevent",
-                   "--worker-connections", "20000", "-b", f"{HOST}:{port}", "--graceful-timeout", "3",
-                   "--log-level", "info" if args.server_log else "warning", "app:create_app()"]
-        log = open(args.server_log or Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log_path = args.server_log or Path(workdir) / "gunicorn.log"
         try:
-            base = f"http://{HOST}:{port}"
-            # Until the workers answer (the master listens before they have loaded the app).
-            for _ in range(600):
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            report = asyncio.run(bench(args, base, session_id, server.pid))
-        except BaseException:
-            log.flush()
-            print("--- gunicorn log (tail) ---\n" + "".join(open(log.name).readlines()[-40:]), file=sys.stderr)
-            cleanup()
-            raise
+            with production_server(env, log_path, args.workers, "info" if args.server_log else "warning") as (
+                    base, server):
+                report = asyncio.run(conduct(args, base, session_id, server.pid))
+            errors = [line for line in open(log_path) if "Error" in line or "Traceback" in line]
+            rows, distinct = stored_answers(url, statements[1])
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            log.close()
-            errors = [line for line in open(log.name) if "Error" in line or "Traceback" in line]
-        rows, distinct = stored_answers(url, statements[1])
-        cleanup()
+            cleanup()
 
     r = report
     seen, answer_ms = r["seen"], r["answer_ms"]
     p = (lambda values, q: percentile(values, q) if values else float("nan"))  # noqa: E731
     print(f"Barometer followers benchmark — {args.db}{' + Redis' if args.redis else ''}, "
-          f"gunicorn -w {args.workers} -k gevent --worker-connections 20000, ulimit -n {nofile}")
-    print(f"  load average         {os.getloadavg()[0]:.2f} (1 min, at the end; the machine is shared)")
+          f"gunicorn -w {args.workers} -k gevent --worker-connections 20000, ulimit -n {nofile}, "
+          f"{args.procs} load-generator processes")
+    print(f"  load average         {os.getloadavg()[0]:.2f} (1 min, at the end; {os.cpu_count()} CPUs)")
     print(f"  phones               {r['joined']} of {r['phones']} joined in {r['join_seconds']:.1f} s "
           f"from one address (refusals: {r['join_errors'] or 'none'}); {r['ready']} had the first state")
-    print(f"  streaming / polling  {r['streams']} / {r['polling']}")
+    print(f"  streaming / polling  {r['streams']} / {r['joined'] - r['streams']}")
     print(f"  new statement seen   p50 {p(seen, 50):.0f} ms   p99 {p(seen, 99):.0f} ms   "
           f"max {max(seen) if seen else float('nan'):.0f} ms after the moderator pressed Nästa")
     print(f"  never saw it         {r['never']} (within {SEEN_TIMEOUT:.0f} s)")
     print(f"  answers              {r['answered']} stored, {r['answers_per_s']:.0f}/s, p50 {p(answer_ms, 50):.0f} ms   "
           f"p99 {p(answer_ms, 99):.0f} ms   ({r['answer_tries']} requests; failed: {r['answer_failed'] or 'none'})")
     if r["answer_exceptions"]:
-        print(f"  answer errors        {sorted(r['answer_exceptions'])[:3]}")
+        print(f"  answer errors        {r['answer_exceptions']}")
     print(f"  in the database      {rows} answers from {distinct} participants "
           f"({'exact' if rows == distinct == r['answered'] else 'MISMATCH'})")
     print(f"  /healthz during      p50 {p(r['healthz'], 50):.0f} ms   p99 {p(r['healthz'], 99):.0f} ms   "
           f"({len(r['healthz'])} samples)")
     print(f"  home page during     p50 {p(r['home'], 50):.0f} ms   p99 {p(r['home'], 99):.0f} ms")
+    print(f"  CPU meanwhile        server {r['server_cpu']:.1f} s, load generator {r['generator_cpu']:.1f} s, "
+          f"in {r['wall']:.1f} s on {os.cpu_count()} CPUs")
     print(f"  server RSS           {r['rss_now']:.0f} MB now, {r['rss_peak']:.0f} MB peak (all processes)")
     print(f"  server log errors    {len(errors)}")
     ok = (r["never"] == 0 and seen and p(seen, 99) < 1000 and answer_ms and p(answer_ms, 99) < 250

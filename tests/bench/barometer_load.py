@@ -6,7 +6,7 @@ Run on demand (not a test):
     .venv/bin/python tests/bench/barometer_load.py --db postgres   # scratch PostgreSQL database
     .venv/bin/python tests/bench/barometer_load.py --redis         # live channel over Redis
 
-It starts gunicorn itself (`gunicorn -k gthread --threads 32 -w 2 'app:create_app()'` by default)
+It starts the README's production command (gunicorn -k gevent, 2 workers; tests/support/production.py)
 on a free loopback port, seeds the demo session VARM15, and drives it with an asyncio/aiohttp
 generator: first /healthz (the ceiling of this server with this generator), then the joins, then
 the answers, each participant sending its answers in order (some change their answer, some send
@@ -21,8 +21,6 @@ import json
 import os
 import random
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,75 +31,17 @@ from pathlib import Path
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere
-HOST = "127.0.0.1"  # loopback only
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+from tests.support.production import (  # noqa: E402
+    ROOT,
+    percentile,
+    production_server,
+    rss_mb,
+    scratch_database,
+)
+
 CODE = "VARM15"
 TARGET_RATE, TARGET_RATIO, TARGET_P99_MS, TARGET_PRESENTER_S = 1000, 0.5, 250, 1.0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def rss_mb(pid):
-    """Resident memory of gunicorn's master and workers, in MB (now, and the peak per process)."""
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                   text=True).stdout.split()]
-    now = peak = 0
-    for p in pids:
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        now += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-        peak += int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
-    return now / 1024, peak / 1024
-
-
-# --- database ---------------------------------------------------------------------------------
-
-def prepare_database(kind, workdir):
-    """A scratch database with the schema and the demo data; returns (url, cleanup)."""
-    if kind == "sqlite":
-        url = f"sqlite:///{workdir}/bench.sqlite3"
-        cleanup = lambda: None  # noqa: E731 - the temporary folder goes away
-    else:
-        import psycopg
-
-        admin = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-        name = f"bench_barometer_{os.getpid()}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = admin.rsplit("/", 1)[0] + "/" + name
-
-        def cleanup():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    # The schema from the metadata: this scratch database only ever serves the benchmark.
-    script = (
-        "from app import create_app\nfrom core.extensions import db\nfrom core.demo import seed_core\n"
-        "from surveys.barometer.demo import seed_demo\n"
-        "app = create_app()\n"
-        "with app.app_context():\n    db.create_all()\n    seed_core()\n    s = seed_demo()\n"
-        "    print(s.id, s.current_statement_id)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
-    if out.returncode != 0:
-        cleanup()
-        raise SystemExit(out.stderr)
-    session_id, statement_id = map(int, out.stdout.split()[-2:])
-    return url, session_id, statement_id, cleanup
 
 
 def stored_counts(url, statement_id):
@@ -275,46 +215,21 @@ def main():
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--healthz-requests", type=int, default=10000)
     parser.add_argument("--max-seconds", type=float, default=240, help="stop every phase after this long")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
-        url, session_id, statement_id, cleanup = prepare_database(args.db, workdir)
-        port = free_port()
+        url, session_id, statements, cleanup = scratch_database(args.db, workdir, f"bench_barometer_{os.getpid()}")
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret-key-long-enough-000000000000",
                    RATELIMIT_STORAGE_URI="memory://", LIVE_JOIN_LIMIT="100000 per minute",
                    REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14") if args.redis else "")
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-k", "gthread", "--threads", str(args.threads),
-                   "-w", str(args.workers), "-b", f"{HOST}:{port}", "--graceful-timeout", "3",
-                   "--log-level", "warning", "app:create_app()"]
-        log = open(Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            base = f"http://{HOST}:{port}"
-            for _ in range(150):
-                try:
-                    with socket.create_connection((HOST, port), timeout=0.2):
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            report = asyncio.run(bench(args, base, session_id, statement_id, server.pid))
-        except BaseException:
-            log.flush()
-            print("--- gunicorn log (tail) ---\n" + "".join(open(log.name).readlines()[-40:]), file=sys.stderr)
-            cleanup()
-            raise
+            with production_server(env, Path(workdir) / "gunicorn.log", args.workers) as (base, server):
+                report = asyncio.run(bench(args, base, session_id, statements[0], server.pid))
+            stored = stored_counts(url, statements[0])
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            log.close()
-        stored = stored_counts(url, statement_id)
-        cleanup()
+            cleanup()
 
     expected = report.pop("expected")
     exact = stored == expected
@@ -324,7 +239,7 @@ def main():
     presenter_exact = final.get("total") == args.participants and final.get("counts") == [
         expected[v] for v in range(1, 6)] and final.get("dont_know") == expected[None]
     print(f"Barometer load benchmark — {args.db}{' + Redis' if args.redis else ''}, "
-          f"gunicorn -k gthread -w {args.workers} --threads {args.threads}, {args.concurrency} concurrent clients")
+          f"gunicorn -w {args.workers} -k gevent --worker-connections 20000, {args.concurrency} concurrent clients")
     print(f"  load average       {os.getloadavg()[0]:8.2f} (this machine's 1-minute load at the end)")
     print(f"  /healthz           {report['healthz_rate']:8.0f} req/s   p50 {report['healthz_p50']:6.1f} ms   "
           f"p99 {report['healthz_p99']:6.1f} ms   (after the answers: {report['healthz_rate_after']:.0f} req/s)")

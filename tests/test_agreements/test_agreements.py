@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from core.agreements import managing
+from core.agreements import managing, reporting
 from core.agreements.managing import AgreementErrors
 from core.agreements.models import AgreementError, AgreementKind, Side
 
@@ -32,6 +32,21 @@ def test_publish_needs_a_start_date(make_agreement):
     with pytest.raises(AgreementError):
         agreement.publish()
     assert not agreement.is_published
+
+
+@pytest.mark.parametrize("what, name", [("agreement", "Överenskommelsen"), ("report", "Årsberättelsen")])
+def test_publish_and_unpublish_refuse_what_the_state_does_not_allow(make_agreement, what, name):
+    agreement = make_agreement(published=False)
+    row = agreement if what == "agreement" else reporting.get_or_create_report(agreement, 2015)
+    assert not row.is_published and row.status_label == "Utkast" and row.published_at is None
+    with pytest.raises(AgreementError, match=f"^{name} är inte publicerad.$"):
+        row.unpublish()
+    row.publish()
+    assert row.is_published and row.status_label == "Publicerad" and row.published_at is not None
+    with pytest.raises(AgreementError, match=f"^{name} är redan publicerad.$"):
+        row.publish()
+    row.unpublish()
+    assert not row.is_published and row.published_at is None
 
 
 def test_an_organisation_is_a_party_once(agreement, region):

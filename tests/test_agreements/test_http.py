@@ -283,3 +283,52 @@ def test_administrator_sets_the_convener_rota(client, auth, forms, admin, agreem
     html = client.get(url).get_data(as_text=True)
     assert re.search(rf'name="place-{platform_party.id}"[^>]*value="1"', html)
     assert re.search(rf'name="place-{region_party.id}"[^>]*value="2"', html)
+
+
+def test_a_new_group_opens_its_page_and_a_refused_one_keeps_what_was_typed(client, auth, forms, admin, agreement, db):
+    auth.login_as(admin)
+    url = f"/overenskommelser/{agreement.id}"
+    response = forms.post(f"{url}/grupper", {"group-kind": "styrgrupp", "group-name": "",
+                                             "group-description": "Leder arbetet", "group-meetings_min_per_year": "2",
+                                             "group-meetings_max_per_year": "1"}, page=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Skriv gruppens namn." in html
+    assert "Högsta antalet kan inte vara mindre än lägsta." in html and "Leder arbetet" in html
+    response = forms.post(f"{url}/grupper", {"group-kind": "styrgrupp", "group-name": "Styrgruppen"}, page=url)
+    db.session.expire_all()
+    group = agreement.groups[0]
+    assert response.status_code == 302 and response.headers["Location"] == f"/overenskommelser/grupper/{group.id}"
+    assert "Gruppen är skapad." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_measure_refused_by_its_form_says_why_above_the_plan(client, auth, forms, admin, agreement, db):
+    actionplan.load_plan(agreement, load("action_plan_vgr.json"))
+    db.session.commit()
+    measure = agreement.principles[0].measures[0]
+    auth.login_as(admin)
+    plan = f"/overenskommelser/{agreement.id}/handlingsplan?ar=2025"
+    url = f"/overenskommelser/{agreement.id}/atgarder/{measure.id}?ar=2025"
+    response = forms.post(url, {"measure-status": "ongoing", "measure-due_on": "till våren"}, page=plan)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"ar=2025#atgard-{measure.id}")
+    assert "Skriv datumet som ÅÅÅÅ-MM-DD." in client.get(response.headers["Location"]).get_data(as_text=True)
+    response = forms.post(url, {"measure-status": "stalled"}, page=plan)
+    assert "Välj en status." in client.get(response.headers["Location"]).get_data(as_text=True)
+    response = forms.post(url, {"measure-status": "ongoing", "measure-responsible": "Kansliet"}, page=plan)
+    assert "Åtgärden är sparad." in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert (measure.status, measure.responsible) == ("ongoing", "Kansliet")
+
+
+def test_a_removal_needs_the_forms_key_and_goes_back_to_its_place(client, auth, forms, admin, agreement, region, db):
+    managing.add_party(agreement, region, Side.REGION)
+    party = agreement.parties[0]
+    auth.login_as(admin)
+    url = f"/overenskommelser/{agreement.id}"
+    assert client.post(f"{url}/parter/{party.id}/ta-bort").status_code == 400
+    db.session.expire_all()
+    assert agreement.parties == [party]
+    response = forms.post(f"{url}/parter/{party.id}/ta-bort", page=url)
+    assert response.status_code == 302 and response.headers["Location"] == f"{url}#parter"
+    assert "Parten är borttagen." in client.get(url).get_data(as_text=True)
+    db.session.expire_all()
+    assert agreement.parties == []

@@ -20,17 +20,18 @@ import psycopg
 import pytest
 
 from core.demo import DEMO_PASSWORD
-from tests.test_barometer.test_redis import ROOT, free_port, login, wait_for
+from tests.support.production import (
+    ROOT,
+    free_port,
+    pg_admin_url,
+    production_server,
+    scratch_database,
+    wait_for,
+)
+from tests.test_barometer.test_redis import login
 
 SECRET = "gevent-test-secret-key-that-is-long-enough"
 CODE = "VARM15"
-
-
-def pg_admin_url():
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql")):
-        return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", url).rsplit("/", 1)[0] + "/postgres"
-    return "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def pg_reason():
@@ -49,60 +50,19 @@ def on_postgres():
 def database(tmp_path):
     """A scratch database of the kind this run tests (SQLite, or PostgreSQL when DATABASE_URL names one)
     with the schema and the demo session VARM15; yields (url, session id, statement ids)."""
-    if not on_postgres():
-        url, cleanup = f"sqlite:///{tmp_path / 'gevent.sqlite3'}", None
-    else:
-        reason = pg_reason()
-        if reason:
-            pytest.skip(f"PostgreSQL does not answer: {reason}")
-        name = f"samrad_live_gevent_{os.getpid()}"
-        admin = pg_admin_url()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = admin.rsplit("/", 1)[0] + "/" + name
-
-        def cleanup():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    script = (
-        "from app import create_app\nfrom core.extensions import db\nfrom core.demo import seed_core\n"
-        "from surveys.barometer.demo import seed_demo\n"
-        "app = create_app()\n"
-        "with app.app_context():\n    db.create_all()\n    seed_core()\n    s = seed_demo()\n"
-        "    print(s.id, *[st.id for st in s.barometer.statements])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, DATABASE_URL=url, REDIS_URL=""))
-    assert out.returncode == 0, out.stderr
-    ids = [int(x) for x in out.stdout.split()[-8:]]
-    yield url, ids[0], ids[1:]
-    if cleanup:
-        cleanup()
+    if on_postgres() and (reason := pg_reason()):
+        pytest.skip(f"PostgreSQL does not answer: {reason}")
+    kind = "postgres" if on_postgres() else "sqlite"
+    url, session_id, statement_ids, cleanup = scratch_database(kind, tmp_path, f"samrad_live_gevent_{os.getpid()}")
+    yield url, session_id, statement_ids
+    cleanup()
 
 
 @contextlib.contextmanager
 def gunicorn(env, tmp_path, workers=1):
     """The README's production command on a free port; yields (base URL, the master process)."""
-    port = free_port()
-    log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-k", "gevent", "--worker-connections", "2000", "-w", str(workers),
-         "--graceful-timeout", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", timeout=60)
-        yield base, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        log.close()
+    with production_server(env, tmp_path / "gunicorn.log", workers, timeout=60) as running:
+        yield running
 
 
 def server_env(url, **extra):

@@ -1,13 +1,16 @@
 """Venue scale (issue 10): one phone state per change, ETag polls, the participant cap, cheap refusals,
 rate limits that need no Redis, and streams only where they cost no thread."""
+import threading
+import time
+
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from core.extensions import db as _db
 from core.extensions import limiter
-from surveys.barometer import answering, results, sessions, streams
+from surveys.barometer import access, answering, results, sessions, streams
 from surveys.barometer.broadcast import broadcaster
-from surveys.barometer.models import LiveSession
+from surveys.barometer.models import Answer, LiveSession, Participant
 from tests.test_barometer.test_views import read_events
 
 
@@ -107,6 +110,37 @@ def test_a_session_takes_at_most_its_participant_cap(app, api, live_session, mon
     assert results.participant_count(live_session) == 2
 
 
+def test_a_join_flood_counts_the_participants_once_a_second_not_per_join(app, api, live_session, monkeypatch):
+    """Counting on every join made 10,000 joins quadratic; near the cap the count is exact again."""
+    monkeypatch.setitem(app.config, "LIVE_MAX_PARTICIPANTS", 5)
+    counted = []
+    real_count = results.participant_count
+    monkeypatch.setattr(answering, "participant_count", lambda s: counted.append(1) or real_count(s))
+    codes = [api.join(live_session.code).status_code for _ in range(7)]
+    assert codes == [201] * 5 + [409, 409]
+    # One count for the first join, one when this process's estimate reached the cap; the full session is
+    # then remembered, so the last join counts nothing.
+    assert len(counted) == 2
+    assert results.participant_count(live_session) == 5
+
+
+def test_the_phones_paths_skip_flask_limiter_altogether(app, api, live_session, join, monkeypatch):
+    """The phones' paths are limited by core.ratelimit only: Flask-Limiter's per-request work (about an eighth
+    of an answer's CPU) is not done for them at all, while other paths still go through it."""
+    resolved = []
+    real = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda app, endpoint, *a, **k: resolved.append(endpoint) or real(app, endpoint, *a, **k))
+    token = join()
+    statement = live_session.current_statement
+    assert api.answer(live_session.code, statement.id, 3, token).status_code == 200
+    assert api.state(live_session.code, token).status_code == 200
+    assert api.join(live_session.code).status_code == 201
+    assert resolved == []
+    app.test_client().get(f"/api/v1/live/{live_session.code}/results")  # not a phone's path
+    assert set(resolved) == {"barometer_api.results"}
+
+
 def test_joining_an_ended_session_reads_nothing(app, api, db, live_session):
     sessions.session_action(live_session, "end")
     assert api.join(live_session.code).status_code == 409  # loads the shared state once
@@ -144,3 +178,73 @@ def test_phone_stream_under_a_thread_pool_answers_503_so_the_page_polls(app, cli
                           environ_base={"SERVER_SOFTWARE": "gunicorn/27.0.1"})
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert client.get(f"/api/v1/live/{live_session.code}").status_code == 200
+
+
+def _answer_params(participant_id, live_session, value):
+    return {"participant_id": participant_id, "session_id": live_session.id,
+            "statement_id": live_session.current_statement_id, "value": value, "now": answering.utcnow(),
+            "running": "running"}
+
+
+def _participant_id(token):
+    return access.participant_for_token(token)[0]
+
+
+def test_answers_that_arrive_together_are_written_in_one_transaction(app, db, live_session, join):
+    """Group commit: what queued while another request wrote goes in the next transaction, in arrival order,
+    and each answer still learns whether it was stored."""
+    writer = answering.GroupCommit()
+    first, second = _participant_id(join()), _participant_id(join())
+    queued = [answering._Pending(_answer_params(first, live_session, 2)),
+              answering._Pending(_answer_params(second, live_session, 5)),
+              answering._Pending(_answer_params(first, live_session, 4))]  # first changes its mind
+    writer._queue.extend(queued)
+    assert writer.write(db.engine, _answer_params(second, live_session, 1)) is True
+    assert writer.transactions == 1 and all(item.done and item.written for item in queued)
+    stored = dict(db.session.execute(sa.select(Answer.participant_id, Answer.value)
+                                     .where(Answer.statement_id == live_session.current_statement_id)).all())
+    assert stored == {first: 4, second: 1}  # the last answer of each counts
+
+
+def test_one_unknown_participant_does_not_cost_the_others_their_answers(app, db, live_session, join):
+    writer = answering.GroupCommit()
+    known = _participant_id(join())
+    refused = answering._Pending(dict(_answer_params(known, live_session, 99)))  # not on the scale
+    writer._queue.extend([answering._Pending(_answer_params(10**6, live_session, 3)), refused])
+    assert writer.write(db.engine, _answer_params(known, live_session, 2)) is True
+    assert refused.done and refused.written is False and refused.error is None
+    unknown = answering._Pending(_answer_params(10**6, live_session, 3))
+    writer._queue.append(unknown)
+    assert writer.write(db.engine, _answer_params(known, live_session, 3)) is True
+    assert isinstance(unknown.error, sa.exc.IntegrityError)
+    assert db.session.scalar(sa.select(Answer.value).where(Answer.participant_id == known)) == 3
+
+
+def test_an_unknown_participant_s_answer_is_a_401_not_a_500(app, api, db, live_session, join):
+    token = join()
+    participant = db.session.get(Participant, _participant_id(token))
+    db.session.delete(participant)
+    db.session.commit()
+    response = api.answer(live_session.code, live_session.current_statement_id, 3, token)
+    assert response.status_code == 401 and response.get_json()["error"] == "unknown_token"
+
+
+def test_an_expired_code_is_looked_up_once_however_many_answers_miss_it(app, monkeypatch):
+    """A cache stampede took every pooled connection at 10,000 phones: one lookup, the others wait for it."""
+    lookups = []
+
+    def slow_lookup(statement):
+        lookups.append(statement)
+        time.sleep(0.05)
+        return (42,)
+
+    monkeypatch.setattr(access, "_read_one", slow_lookup)
+    access.forget_session_cache()
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(access.session_id_for_code("ABC123")))
+               for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert found == [42] * 20 and len(lookups) == 1

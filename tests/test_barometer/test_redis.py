@@ -4,21 +4,19 @@ import json
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import redis
 
 from core.demo import DEMO_PASSWORD
+from tests.support.production import ROOT, free_port, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("BAROMETER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECRET = "redis-test-secret-key-that-is-long-enough"
 
@@ -31,24 +29,6 @@ def redis_answers():
     except redis.RedisError as exc:
         return str(exc)
     return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture

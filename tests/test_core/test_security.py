@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from core.auth import services, throttle
-from core.config import ConfigError, check_production, normalise_database_url, trusted_hosts
+from core.config import ConfigError, check_production, cli_base_url, normalise_database_url, trusted_hosts
 from core.extensions import db
 from core.mail import external_url
 from core.models import LoginThrottle
@@ -151,3 +151,15 @@ def test_old_throttle_rows_are_forgotten(app, db, admin):
     throttle.record_failure("gammal@test.example", "203.0.113.50", None, long_ago)
     throttle.record_failure(admin.email, "203.0.113.51", admin, long_ago + timedelta(days=30))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginThrottle)) == 1
+
+
+def test_cli_base_url_rules():
+    assert cli_base_url({"BASE_URL": "https://samrad.example.se", "SAMRAD_ENV": "production"}) == (
+        "https://samrad.example.se", None)
+    url, warning = cli_base_url({"BASE_URL": None, "SAMRAD_ENV": "development"})
+    assert url == "http://127.0.0.1:5000" and "BASE_URL" in warning and "Varning" in warning
+    with pytest.raises(ConfigError, match="BASE_URL saknas") as caught:
+        cli_base_url({"BASE_URL": None, "SAMRAD_ENV": "production"})
+    assert "\n" not in str(caught.value) and "BASE_URL is not set" in str(caught.value)
+    with pytest.raises(ConfigError, match="https://"):
+        cli_base_url({"BASE_URL": "samrad.example.se", "SAMRAD_ENV": "production"})

@@ -76,6 +76,28 @@ def test_changes_after_approval_are_kept_as_revisions(make_meeting, moderator):
     assert len(meeting.revisions) == 2
 
 
+def test_a_change_after_approval_without_a_reason_asks_for_one_beside_the_field(client, auth, forms, moderator,
+                                                                                   make_meeting, db):
+    meeting = _approved(make_meeting(days=-1, status=MeetingStatus.HELD))
+    item = meeting.minutes_items[0]
+    auth.login_as(moderator)
+    page = f"/moten/hantera/{meeting.id}/anteckningar"
+    response = forms.post(f"/moten/hantera/anteckningar/{item.id}",
+                          {f"item{item.id}-heading": "Inledning", f"item{item.id}-body": "Rättad text.",
+                           f"item{item.id}-reason": ""}, page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Skriv varför du ändrar dem." in html and "Rättad text." in html
+    assert re.search(rf'id="item{item.id}-reason-error">[^<]*Skriv varför du ändrar dem', html)
+    db.session.expire_all()
+    assert item.body == "Text före." and meeting.revisions == []
+    response = forms.post(f"/moten/hantera/anteckningar/{item.id}",
+                          {f"item{item.id}-heading": "Inledning", f"item{item.id}-body": "Rättad text.",
+                           f"item{item.id}-reason": "Rättat ett namn"}, page=page)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#m{item.id}")
+    db.session.expire_all()
+    assert item.body == "Rättad text." and len(meeting.revisions) == 1
+
+
 def test_tasks_carry_over_to_the_next_meeting_in_the_series(make_meeting, make_series):
     series = make_series()
     first = make_meeting(days=-60, status=MeetingStatus.HELD, series=series)

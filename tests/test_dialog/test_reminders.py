@@ -95,7 +95,11 @@ def test_the_reminder_command_runs_daily_and_warns_without_base_url(runner, make
 
     monkeypatch.setitem(app.config, "SAMRAD_ENV", "production")
     result = runner.invoke(args=["dialog-reminders"])
-    assert result.exit_code != 0 and "BASE_URL saknas" in result.output
+    assert result.exit_code != 0 and "BASE_URL saknas" in result.output and "BASE_URL is not set" in result.output
+    # The same rule as the remiss reminders (core.config.cli_base_url): an address without its scheme is refused.
+    monkeypatch.setitem(app.config, "BASE_URL", "samrad.example.se")
+    result = runner.invoke(args=["dialog-reminders"])
+    assert result.exit_code != 0 and "BASE_URL måste börja med https://" in result.output
 
 
 def test_a_promotion_from_the_waiting_list_is_queued_at_once(make_meeting, db):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.config import ConfigError, load_config
+from core.config import load_config
 from core.models import User, utcnow
 from surveys.remiss import answering, claiming, compilation, managing
 from surveys.remiss.models import InvitedBody, RemissError
@@ -43,18 +43,6 @@ def test_base_url_is_read_from_the_environment(monkeypatch, tmp_path):
     assert load_config(str(tmp_path))["BASE_URL"] is None
     monkeypatch.setenv("BASE_URL", " https://samrad.example.se/ ")
     assert load_config(str(tmp_path))["BASE_URL"] == "https://samrad.example.se"
-
-
-def test_cli_base_url_rules():
-    assert managing.cli_base_url({"BASE_URL": "https://samrad.example.se", "SAMRAD_ENV": "production"}) == (
-        "https://samrad.example.se", None)
-    url, warning = managing.cli_base_url({"BASE_URL": None, "SAMRAD_ENV": "development"})
-    assert url == "http://127.0.0.1:5000" and "BASE_URL" in warning and "Varning" in warning
-    with pytest.raises(ConfigError, match="BASE_URL saknas") as caught:
-        managing.cli_base_url({"BASE_URL": None, "SAMRAD_ENV": "production"})
-    assert "\n" not in str(caught.value) and "BASE_URL is not set" in str(caught.value)
-    with pytest.raises(ConfigError, match="https://"):
-        managing.cli_base_url({"BASE_URL": "samrad.example.se", "SAMRAD_ENV": "production"})
 
 
 @pytest.fixture

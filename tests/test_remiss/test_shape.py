@@ -6,7 +6,7 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from core.errors import DomainError
-from surveys.remiss import access, answering, claiming, managing
+from surveys.remiss import access, answering, claiming, managing, registering
 from surveys.remiss.models import BodyStatus, InvitedBody, RemissError, RemissStatus
 
 NEW_PASSWORD = "en mening jag minns"
@@ -49,6 +49,18 @@ def test_a_typed_address_on_sign_up_uses_the_same_rule(make_remiss, make_organis
     with pytest.raises(claiming.ClaimError) as caught:
         claiming.sign_up(body, "Per", NEW_PASSWORD, email=address)
     assert caught.value.field == "email" and caught.value.message == "Skriv en giltig e-postadress."
+    with pytest.raises(claiming.ClaimError, match="Skriv en giltig e-postadress."):
+        claiming.clean_typed_email(address)
+
+
+def test_clean_typed_email_is_the_one_rule_for_new_accounts(app):
+    """Public, because registering an organisation checks the typed address with it as well as claiming."""
+    assert claiming.clean_typed_email(" Kassör@Förening.SE ") == "kassör@förening.se"
+    for empty in ("", "   ", None):
+        with pytest.raises(claiming.ClaimError) as caught:
+            claiming.clean_typed_email(empty)
+        assert caught.value.field == "email" and caught.value.message == "Fyll i det här fältet."
+    assert registering.clean_typed_email is claiming.clean_typed_email
 
 
 def test_remiss_errors_are_domain_errors():

@@ -38,16 +38,7 @@ from core.agreements.views.public import cell_page, detail_page, group_page, sig
 from core.extensions import db
 from core.forms import EmptyForm
 from core.models import Organisation, Role, User
-
-
-def apply_errors(form, exc):
-    """Put a service's errors beside their fields; what has no field goes to the top of the page."""
-    errors = getattr(exc, "errors", None) or {getattr(exc, "field", None) or "": exc.message}
-    for key, message in errors.items():
-        if key and key in form:
-            form[key].errors = list(form[key].errors) + [str(message)]
-        else:
-            flash(str(message), "error")
+from core.views_util import apply_errors, run_and_redirect
 
 
 def _organisation(org_id):
@@ -99,44 +90,33 @@ def edit(agreement_id):
 @bp.route("/<int:agreement_id>/<any(publicera, avpublicera):action>", methods=["POST"])
 def set_published(agreement_id, action):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
-    if EmptyForm().validate_on_submit():
-        try:
-            (managing.publish if action == "publicera" else managing.unpublish)(agreement)
-        except AgreementError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Överenskommelsen är publicerad.") if agreement.is_published
-                  else _("Överenskommelsen är ett utkast igen."), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return run_and_redirect(
+        lambda: (managing.publish if action == "publicera" else managing.unpublish)(agreement),
+        lambda _none: (_("Överenskommelsen är publicerad.") if agreement.is_published
+                       else _("Överenskommelsen är ett utkast igen.")),
+        url_for("agreements.detail", agreement_id=agreement.id))
 
 
 @bp.route("/<int:agreement_id>/parter", methods=["POST"])
 def add_party(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = PartyForm(prefix="party")
-    if form.validate_on_submit():
-        try:
-            managing.add_party(agreement, _organisation(form.organisation_id.data), form.side.data,
-                               contact_name=form.contact_name.data or "", abbreviation=form.abbreviation.data or "",
-                               acting_through=form.acting_through.data or "",
-                               contact_email=form.contact_email.data or "")
-        except AgreementError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            flash(_("Parten är tillagd."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
-    return detail_page(agreement, 400, party_form=form)
+    return run_and_redirect(
+        lambda: managing.add_party(agreement, _organisation(form.organisation_id.data), form.side.data,
+                                   contact_name=form.contact_name.data or "",
+                                   abbreviation=form.abbreviation.data or "",
+                                   acting_through=form.acting_through.data or "",
+                                   contact_email=form.contact_email.data or ""),
+        _("Parten är tillagd."), url_for("agreements.detail", agreement_id=agreement.id) + "#parter",
+        form=form, again=lambda: detail_page(agreement, 400, party_form=form))
 
 
 @bp.route("/<int:agreement_id>/parter/<int:party_id>/ta-bort", methods=["POST"])
 def remove_party(agreement_id, party_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     party = access.get_child_or_404(AgreementParty, party_id, agreement)
-    if EmptyForm().validate_on_submit():
-        managing.remove_party(party)
-        flash(_("Parten är borttagen."), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
+    return run_and_redirect(lambda: managing.remove_party(party), _("Parten är borttagen."),
+                            url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
 
 
 @bp.route("/<int:agreement_id>/bidrag", methods=["POST"])
@@ -144,52 +124,38 @@ def add_contribution(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = ContributionForm(prefix="contribution")
     form.party_id.choices = [(p.id, p.organisation.name) for p in agreement.parties]
-    if form.validate_on_submit():
-        try:
-            managing.add_contribution(agreement, db.session.get(AgreementParty, form.party_id.data or 0),
-                                      form.period_start.data, form.period_end.data, form.amount_sek.data,
-                                      form.payment_rhythm.data, form.description.data)
-        except AgreementError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Insatsen är tillagd."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#insatser")
-    return detail_page(agreement, 400, contribution_form=form)
+    return run_and_redirect(
+        lambda: managing.add_contribution(agreement, db.session.get(AgreementParty, form.party_id.data or 0),
+                                          form.period_start.data, form.period_end.data, form.amount_sek.data,
+                                          form.payment_rhythm.data, form.description.data),
+        _("Insatsen är tillagd."), url_for("agreements.detail", agreement_id=agreement.id) + "#insatser",
+        form=form, again=lambda: detail_page(agreement, 400, contribution_form=form))
 
 
 @bp.route("/<int:agreement_id>/bidrag/<int:contribution_id>/ta-bort", methods=["POST"])
 def remove_contribution(agreement_id, contribution_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     row = access.get_child_or_404(Contribution, contribution_id, agreement)
-    if EmptyForm().validate_on_submit():
-        managing.remove_contribution(row)
-        flash(_("Insatsen är borttagen."), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#insatser")
+    return run_and_redirect(lambda: managing.remove_contribution(row), _("Insatsen är borttagen."),
+                            url_for("agreements.detail", agreement_id=agreement.id) + "#insatser")
 
 
 @bp.route("/<int:agreement_id>/dokument", methods=["POST"])
 def upload_document(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = DocumentForm(prefix="document")
-    if form.validate_on_submit():
-        try:
-            documents.store_document(agreement, form.file.data, form.title.data)
-        except AgreementError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Dokumentet är uppladdat."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#dokument")
-    return detail_page(agreement, 400, document_form=form)
+    return run_and_redirect(lambda: documents.store_document(agreement, form.file.data, form.title.data),
+                            _("Dokumentet är uppladdat."),
+                            url_for("agreements.detail", agreement_id=agreement.id) + "#dokument",
+                            form=form, again=lambda: detail_page(agreement, 400, document_form=form))
 
 
 @bp.route("/<int:agreement_id>/dokument/<int:document_id>/ta-bort", methods=["POST"])
 def remove_document(agreement_id, document_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     doc = access.get_child_or_404(AgreementDocument, document_id, agreement)
-    if EmptyForm().validate_on_submit():
-        documents.remove_document(doc)
-        flash(_("Dokumentet är borttaget."), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#dokument")
+    return run_and_redirect(lambda: documents.remove_document(doc), _("Dokumentet är borttaget."),
+                            url_for("agreements.detail", agreement_id=agreement.id) + "#dokument")
 
 
 # --- signatories -------------------------------------------------------------------------------------------
@@ -198,17 +164,11 @@ def remove_document(agreement_id, document_id):
 def sign(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = SignForm(prefix="sign")
-    if form.validate_on_submit():
-        try:
-            signing.sign(agreement, _organisation(form.organisation_id.data), form.signed_on.data,
-                         form.signatory_name.data, form.signatory_title.data)
-        except AgreementError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            flash(_("Underskriften är registrerad."), "success")
-            return redirect(url_for("agreements.signatories", agreement_id=agreement.id))
-    return signatories_page(agreement, 400, sign_form=form)
+    return run_and_redirect(
+        lambda: signing.sign(agreement, _organisation(form.organisation_id.data), form.signed_on.data,
+                             form.signatory_name.data, form.signatory_title.data),
+        _("Underskriften är registrerad."), url_for("agreements.signatories", agreement_id=agreement.id),
+        form=form, again=lambda: signatories_page(agreement, 400, sign_form=form))
 
 
 @bp.route("/<int:agreement_id>/undertecknare/<int:signatory_id>/lamna", methods=["POST"])
@@ -233,36 +193,28 @@ def withdraw(agreement_id, signatory_id):
 def create_group(agreement_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     form = GroupForm(prefix="group")
-    if form.validate_on_submit():
-        try:
-            group = groups.create_group(agreement, form.kind.data, form.name.data, form.description.data,
-                                        form.equal_sides_required.data, form.meetings_min_per_year.data,
-                                        form.meetings_max_per_year.data, form.meetings_min_spring.data,
-                                        form.meetings_min_autumn.data)
-        except AgreementError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Gruppen är skapad."), "success")
-            return redirect(url_for("agreements.group", group_id=group.id))
-    return detail_page(agreement, 400, group_form=form)
+    return run_and_redirect(
+        lambda: groups.create_group(agreement, form.kind.data, form.name.data, form.description.data,
+                                    form.equal_sides_required.data, form.meetings_min_per_year.data,
+                                    form.meetings_max_per_year.data, form.meetings_min_spring.data,
+                                    form.meetings_min_autumn.data),
+        _("Gruppen är skapad."), lambda group: url_for("agreements.group", group_id=group.id),
+        form=form, again=lambda: detail_page(agreement, 400, group_form=form))
 
 
 @bp.route("/grupper/<int:group_id>/medlemmar", methods=["POST"])
 def add_member(group_id):
     group = access.get_group_or_404(group_id, current_user, manage=True)
     form = MemberForm(prefix="member")
-    if form.validate_on_submit():
+
+    def add():
         user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-        try:
-            groups.add_member(group, form.side.data, form.term_start.data, form.term_end.data, user=user,
-                              name=form.name.data, organisation=_organisation(form.organisation_id.data),
-                              role=form.role.data)
-        except AgreementError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Medlemmen är tillagd."), "success")
-            return redirect(url_for("agreements.group", group_id=group.id))
-    return group_page(group, 400, member_form=form)
+        groups.add_member(group, form.side.data, form.term_start.data, form.term_end.data, user=user,
+                          name=form.name.data, organisation=_organisation(form.organisation_id.data),
+                          role=form.role.data)
+
+    return run_and_redirect(add, _("Medlemmen är tillagd."), url_for("agreements.group", group_id=group.id),
+                            form=form, again=lambda: group_page(group, 400, member_form=form))
 
 
 @bp.route("/grupper/<int:group_id>/medlemmar/<int:member_id>/avsluta", methods=["POST"])
@@ -314,23 +266,22 @@ def update_measure(agreement_id, measure_id):
     measure = access.get_child_or_404(Measure, measure_id, agreement)
     form = MeasureForm(prefix="measure")
     year = request.args.get("ar", type=int)
-    if form.validate_on_submit():
-        try:
-            actionplan.set_measure(measure, form.status.data, form.responsible.data, form.due_on.data)
-        except AgreementError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Åtgärden är sparad."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-    return redirect(url_for("agreements.actionplan_page", agreement_id=agreement.id, ar=year)
-                    + f"#atgard-{measure.id}")
+    return run_and_redirect(
+        lambda: actionplan.set_measure(measure, form.status.data, form.responsible.data, form.due_on.data),
+        _("Åtgärden är sparad."),
+        url_for("agreements.actionplan_page", agreement_id=agreement.id, ar=year) + f"#atgard-{measure.id}",
+        form=form, invalid=_flash_each_field)
 
 
-def _cell_redirect(agreement, principle, level, year):
-    return redirect(url_for("agreements.cell", agreement_id=agreement.id, principle_id=principle.id,
-                            level_id=level.id, ar=year))
+def _flash_each_field(form):
+    """A refused measure form: one line a field, at the top of the action plan (the form sits in a table)."""
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+
+
+def _cell_url(agreement, principle, level, year):
+    return url_for("agreements.cell", agreement_id=agreement.id, principle_id=principle.id, level_id=level.id,
+                   ar=year)
 
 
 @bp.route("/<int:agreement_id>/indikatorer/<int:indicator_id>/<int:year>", methods=["POST"])
@@ -356,7 +307,7 @@ def set_indicator_value(agreement_id, indicator_id, year):
     except AgreementError as exc:
         return _value_refused(agreement, indicator, year, str(exc.message))
     flash(_("Indikatorns värde för %(year)s är sparat.", year=year), "success")
-    return _cell_redirect(agreement, indicator.principle, indicator.level, year)
+    return redirect(_cell_url(agreement, indicator.principle, indicator.level, year))
 
 
 def _value_refused(agreement, indicator, year, message):
@@ -372,26 +323,23 @@ def add_evidence(agreement_id, principle_id, level_id):
     level = access.get_child_or_404(ParticipationLevel, level_id, agreement)
     year = request.args.get("ar", type=int)
     form = EvidenceForm(prefix="evidence")
-    if form.validate_on_submit() and year:
-        try:
-            actionplan.add_evidence_from_candidate(principle, level, year, form.candidate.data)
-        except AgreementError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            flash(_("Underlaget är kopplat."), "success")
-            return _cell_redirect(agreement, principle, level, year)
-    return cell_page(agreement, principle, level, 400, evidence_form=form)
+
+    def page():
+        return cell_page(agreement, principle, level, 400, evidence_form=form)
+
+    if not year:  # the cell page's form always names its year
+        return page()
+    return run_and_redirect(lambda: actionplan.add_evidence_from_candidate(principle, level, year,
+                                                                           form.candidate.data),
+                            _("Underlaget är kopplat."), _cell_url(agreement, principle, level, year),
+                            form=form, again=page)
 
 
 @bp.route("/<int:agreement_id>/underlag/<int:evidence_id>/ta-bort", methods=["POST"])
 def remove_evidence(agreement_id, evidence_id):
     agreement = access.get_agreement_or_404(agreement_id, current_user, manage=True)
     row = access.get_child_or_404(Evidence, evidence_id, agreement)
-    principle, level, year = row.principle, row.level, row.year
-    if EmptyForm().validate_on_submit():
-        actionplan.remove_evidence(row)
-        flash(_("Underlaget är borttaget."), "success")
-    return _cell_redirect(agreement, principle, level, year)
+    return run_and_redirect(lambda: actionplan.remove_evidence(row), _("Underlaget är borttaget."),
+                            _cell_url(agreement, row.principle, row.level, row.year))
 
 

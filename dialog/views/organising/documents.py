@@ -3,10 +3,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.views_util import run_and_redirect
 from dialog import access
 from dialog.documents import delete_document, store_document
 from dialog.forms import DocumentForm
-from dialog.views.common import check_post, on_field
+from dialog.views.common import check_post
 from dialog.views.organising import bp
 from dialog.views.organising.pages import organised_meeting
 
@@ -15,14 +16,11 @@ from dialog.views.organising.pages import organised_meeting
 def documents(meeting_id):
     meeting = organised_meeting(meeting_id)
     form = DocumentForm()
-    if form.validate_on_submit():
-        done, _document = on_field(form.file, store_document, meeting, form.file.data, form.title.data,
-                                   form.public.data, user=current_user)
-        if done:
-            flash(_("Dokumentet är uppladdat."), "success")
-            return redirect(url_for("dialog.manage.documents", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
-    return render_template("dialog/manage/documents.html", meeting=meeting, form=form), status
+    return run_and_redirect(
+        lambda: store_document(meeting, form.file.data, form.title.data, form.public.data, user=current_user),
+        _("Dokumentet är uppladdat."), url_for("dialog.manage.documents", meeting_id=meeting.id), form=form,
+        field=form.file, again=lambda: (render_template("dialog/manage/documents.html", meeting=meeting, form=form),
+                                        400 if form.errors else 200))
 
 
 @bp.route("/dokument/<int:document_id>/ta-bort", methods=["POST"])

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from core.extensions import db
 from core.models import Organisation
+from core.views_util import run_and_redirect
 from dialog import access
 from dialog import invitations as svc
 from dialog.charts import invitation_figures
@@ -62,7 +63,6 @@ def _can_invite(meeting):
 def resend_invitation(invitation_id):
     invitation = access.get_invitation_or_404(invitation_id, current_user)
     check_post()
-    done, _result = flashed(svc.resend, invitation)
-    if done:
-        flash(_("Inbjudan till %(name)s ligger i e-postkön igen.", name=invitation.organisation.name), "success")
-    return redirect(url_for("dialog.manage.invitations", meeting_id=invitation.meeting_id) + "#skickade")
+    return run_and_redirect(lambda: svc.resend(invitation),
+                            _("Inbjudan till %(name)s ligger i e-postkön igen.", name=invitation.organisation.name),
+                            url_for("dialog.manage.invitations", meeting_id=invitation.meeting_id) + "#skickade")

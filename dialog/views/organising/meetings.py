@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from core.views_util import run_and_redirect
 from dialog import evaluation as evaluation_svc
 from dialog import meetings as svc
 from dialog.forms import MeetingForm
 from dialog.meetings import MeetingProblems
 from dialog.models import Meeting
-from dialog.views.common import check_post, flashed
+from dialog.views.common import check_post
 from dialog.views.organising import bp
 from dialog.views.organising.pages import meeting_page, organised_meeting
 
@@ -63,18 +64,16 @@ def meeting_status(meeting_id, action):
     check_post()
     if action not in svc.STATUS_ACTIONS:
         abort(400)
-    done, _result = flashed(svc.change_status, meeting, action)
-    if done:
-        flash(_("Mötets status är nu ”%(status)s”.", status=meeting.status_label), "success")
-    return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id))
+    return run_and_redirect(lambda: svc.change_status(meeting, action),
+                            lambda _none: _("Mötets status är nu ”%(status)s”.", status=meeting.status_label),
+                            url_for("dialog.manage.meeting", meeting_id=meeting.id))
 
 
 @bp.post("/<int:meeting_id>/utvardering/skicka")
 def send_evaluation(meeting_id):
     meeting = organised_meeting(meeting_id)
     check_post()
-    done, sent = flashed(evaluation_svc.send_evaluation, meeting)
-    if done:
-        flash(ngettext("Utvärderingen skickades till %(num)d deltagare.",
-                       "Utvärderingen skickades till %(num)d deltagare.", sent), "success")
-    return redirect(url_for("dialog.manage.meeting", meeting_id=meeting.id) + "#utvardering-skicka")
+    return run_and_redirect(lambda: evaluation_svc.send_evaluation(meeting),
+                            lambda sent: ngettext("Utvärderingen skickades till %(num)d deltagare.",
+                                                  "Utvärderingen skickades till %(num)d deltagare.", sent),
+                            url_for("dialog.manage.meeting", meeting_id=meeting.id) + "#utvardering-skicka")

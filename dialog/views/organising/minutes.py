@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from core.views_util import run_and_redirect
 from dialog import access
 from dialog import minutes as minutes_svc
 from dialog.forms import MinutesItemForm, SignerForm, TaskForm, TaskStatusForm
-from dialog.views.common import check_post, flashed, on_field
+from dialog.views.common import check_post
 from dialog.views.organising import bp
 from dialog.views.organising.pages import minutes_page, organised_meeting
 
@@ -36,13 +37,11 @@ def minutes_from_agenda(meeting_id):
 def add_minutes_item(meeting_id):
     meeting = organised_meeting(meeting_id)
     form = MinutesItemForm(prefix="new")
-    if form.validate_on_submit():
-        done, _item = on_field(form.reason, minutes_svc.add_minutes_item, meeting, form.heading.data,
-                               form.body.data, form.decisions.data, user=current_user, reason=form.reason.data)
-        if done:
-            flash(_("Punkten är tillagd i anteckningarna."), "success")
-            return redirect(_minutes_url(meeting.id))
-    return minutes_page(meeting, 400, new_item_form=form)
+    return run_and_redirect(
+        lambda: minutes_svc.add_minutes_item(meeting, form.heading.data, form.body.data, form.decisions.data,
+                                             user=current_user, reason=form.reason.data),
+        _("Punkten är tillagd i anteckningarna."), _minutes_url(meeting.id), form=form, field=form.reason,
+        again=lambda: minutes_page(meeting, 400, new_item_form=form))
 
 
 @bp.route("/anteckningar/<int:item_id>", methods=["POST"])
@@ -50,22 +49,20 @@ def save_minutes_item(item_id):
     item = access.get_minutes_item_or_404(item_id, current_user)
     meeting = item.meeting
     form = MinutesItemForm(prefix=f"item{item.id}")
-    if form.validate_on_submit():
-        done, _item = on_field(form.reason, minutes_svc.save_minutes_item, item, form.heading.data,
-                               form.body.data, form.decisions.data, user=current_user, reason=form.reason.data)
-        if done:
-            flash(_("Anteckningarna är sparade."), "success")
-            return redirect(_minutes_url(meeting.id, f"#m{item.id}"))
-    return minutes_page(meeting, 400, **{f"item_{item.id}": form})
+    return run_and_redirect(
+        lambda: minutes_svc.save_minutes_item(item, form.heading.data, form.body.data, form.decisions.data,
+                                              user=current_user, reason=form.reason.data),
+        _("Anteckningarna är sparade."), _minutes_url(meeting.id, f"#m{item.id}"), form=form, field=form.reason,
+        again=lambda: minutes_page(meeting, 400, **{f"item_{item.id}": form}))
 
 
 @bp.route("/anteckningar/<int:item_id>/ta-bort", methods=["POST"])
 def delete_minutes_item(item_id):
     item = access.get_minutes_item_or_404(item_id, current_user)
     check_post()
-    meeting_id = item.meeting_id
-    flashed(minutes_svc.delete_minutes_item, item, user=current_user, reason=request.form.get("reason", ""))
-    return redirect(_minutes_url(meeting_id))
+    return run_and_redirect(
+        lambda: minutes_svc.delete_minutes_item(item, user=current_user, reason=request.form.get("reason", "")),
+        None, _minutes_url(item.meeting_id))
 
 
 @bp.route("/<int:meeting_id>/uppgifter", methods=["POST"])
@@ -96,42 +93,41 @@ def task_status(task_id):
 def add_signer(meeting_id):
     meeting = organised_meeting(meeting_id)
     form = SignerForm(prefix="signer")
-    if form.validate_on_submit():
-        done, _signer = on_field(form.name, minutes_svc.add_signer, meeting, form.role.data, form.name.data,
-                                 form.side.data, form.email.data)
-        if done:
-            return redirect(_minutes_url(meeting.id, "#justering"))
-    return minutes_page(meeting, 400, signer_form=form)
+    return run_and_redirect(
+        lambda: minutes_svc.add_signer(meeting, form.role.data, form.name.data, form.side.data, form.email.data),
+        None, _minutes_url(meeting.id, "#justering"), form=form, field=form.name,
+        again=lambda: minutes_page(meeting, 400, signer_form=form))
 
 
 @bp.route("/<int:meeting_id>/justering/skicka", methods=["POST"])
 def request_approval(meeting_id):
     meeting = organised_meeting(meeting_id)
     check_post()
-    done, sent = flashed(minutes_svc.request_approval, meeting)
-    if done and sent:
-        flash(ngettext("Länken har skickats till %(num)d person.", "Länken har skickats till %(num)d personer.",
-                       sent), "success")
-    elif done:
+
+    def sent_to(sent):
+        if sent:
+            return ngettext("Länken har skickats till %(num)d person.", "Länken har skickats till %(num)d personer.",
+                            sent)
         flash(_("Ingen som väntar på att justera har en e-postadress."), "info")
-    return redirect(_minutes_url(meeting.id, "#justering"))
+        return None
+
+    return run_and_redirect(lambda: minutes_svc.request_approval(meeting), sent_to,
+                            _minutes_url(meeting.id, "#justering"))
 
 
 @bp.route("/justerare/<int:signer_id>/godkann", methods=["POST"])
 def approve_signer(signer_id):
     signer = access.get_signer_or_404(signer_id, current_user)
     check_post()
-    done, published = flashed(minutes_svc.approve, signer, user=current_user)
-    if done:
-        flash(_("Anteckningarna är justerade och publicerade.") if published
-              else _("Godkännandet är registrerat."), "success")
-    return redirect(_minutes_url(signer.meeting_id, "#justering"))
+    return run_and_redirect(lambda: minutes_svc.approve(signer, user=current_user),
+                            lambda published: (_("Anteckningarna är justerade och publicerade.") if published
+                                               else _("Godkännandet är registrerat.")),
+                            _minutes_url(signer.meeting_id, "#justering"))
 
 
 @bp.route("/justerare/<int:signer_id>/ta-bort", methods=["POST"])
 def remove_signer(signer_id):
     signer = access.get_signer_or_404(signer_id, current_user)
     check_post()
-    meeting_id = signer.meeting_id
-    flashed(minutes_svc.remove_signer, signer)
-    return redirect(_minutes_url(meeting_id, "#justering"))
+    return run_and_redirect(lambda: minutes_svc.remove_signer(signer), None,
+                            _minutes_url(signer.meeting_id, "#justering"))

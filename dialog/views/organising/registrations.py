@@ -4,11 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.exports import csv_response, xlsx_response
+from core.views_util import run_and_redirect
 from dialog import access, privacy
 from dialog import registration as reg_svc
 from dialog.forms import EraseForm, ManualRegistrationForm
 from dialog.stats import REGISTRATION_HEADER, registration_rows
-from dialog.views.common import check_post, flashed
+from dialog.views.common import check_post
 from dialog.views.organising import bp
 from dialog.views.organising.pages import meeting_page, organised_meeting
 
@@ -39,12 +40,14 @@ def manual_register(meeting_id):
 def cancel_registration(registration_id):
     registration = access.get_registration_or_404(registration_id, current_user)
     check_post()
-    done, promoted = flashed(reg_svc.cancel_registration, registration)
-    if done:
+
+    def cancelled(promoted):
         flash(_("Anmälan är avbokad."), "success")
         for row in promoted:
             flash(_("%(name)s fick platsen från väntelistan.", name=row.name), "info")
-    return redirect(_registrations_url(registration.meeting_id))
+
+    return run_and_redirect(lambda: reg_svc.cancel_registration(registration), cancelled,
+                            _registrations_url(registration.meeting_id))
 
 
 @bp.route("/anmalan/<int:registration_id>/radera", methods=["POST"])

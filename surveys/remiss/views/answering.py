@@ -13,11 +13,12 @@ from core.errors import json_error
 from core.extensions import csrf, db, limiter
 from core.forms import EmptyForm
 from core.timeutil import utc_to_local
+from core.views_util import apply_errors, run_and_redirect
 from surveys.remiss import access, answering, claiming, managing, progress, uploads
 from surveys.remiss.forms import AttachmentForm, claim_form
 from surveys.remiss.models import POSITIONS, RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown, run_and_redirect
+from surveys.remiss.views.common import flash_error, render_markdown
 
 
 def _autosave_limit():
@@ -62,14 +63,8 @@ def invitation(token):
                     chosen = form.organisation_id.data if "organisation_id" in form else None
                     org = claiming.take_on(body, current_user, organisation_id=chosen or None,
                                            data=form.organisation_data())
-            except claiming.ClaimErrors as exc:
-                for key, message in exc.errors.items():
-                    getattr(form, key).errors = list(getattr(form, key).errors) + [str(message)]
-            except claiming.ClaimError as exc:
-                if exc.field and exc.field in form:
-                    form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
-                else:
-                    flash_error(exc.message)
+            except (claiming.ClaimErrors, claiming.ClaimError) as exc:
+                apply_errors(form, exc)
             else:
                 if org.id not in current_user.organisation_ids:
                     return redirect(url_for("remiss.invitation", token=token))

@@ -5,13 +5,13 @@ from datetime import UTC
 
 import nh3
 from babel.dates import format_datetime
-from flask import flash, redirect
+from flask import flash
 from flask_babel import get_locale, get_timezone
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from core.forms import EmptyForm
-from surveys.remiss.models import RemissError
+# views/review.py still imports it from here; the other views take it from core.
+from core.views_util import run_and_redirect  # noqa: F401
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -69,25 +69,3 @@ def cycle_collector_paused():
 
 def flash_error(exc):
     flash(str(exc), "error")
-
-
-def run_and_redirect(action, success, redirect_to, *, form=None, invalid=None):
-    """The shape of every remiss POST that ends in a redirect: check the form, call the service, say how it went.
-
-    action: calls the service (no arguments), run only when the form (an EmptyForm when none is given: the CSRF
-    key alone) validates; a RemissError it raises is flashed as the error. success: the message, or a function of
-    what the action returned that gives it (None: no message). invalid: flashed when the form is refused.
-    """
-    if not (form if form is not None else EmptyForm()).validate_on_submit():
-        if invalid:
-            flash(invalid, "error")
-        return redirect(redirect_to)
-    try:
-        result = action()
-    except RemissError as exc:
-        flash_error(exc)
-    else:
-        message = success(result) if callable(success) else success
-        if message:
-            flash(message, "success")
-    return redirect(redirect_to)

@@ -1,14 +1,14 @@
 """The drafting group's revised versions of the draft: list and create, edit per section, side by side with the
 comments that led to each change."""
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.views_util import run_and_redirect
 from surveys.remiss import access, drafts, review
 from surveys.remiss.forms import SectionForm, TargetForm, VersionForm
-from surveys.remiss.models import RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown, run_and_redirect
+from surveys.remiss.views.common import render_markdown
 
 
 @bp.route("/<int:remiss_id>/versioner", methods=["GET", "POST"])
@@ -16,16 +16,12 @@ from surveys.remiss.views.common import flash_error, render_markdown, run_and_re
 def versions(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     form = VersionForm(prefix="v")
-    if form.validate_on_submit():
-        try:
-            version = drafts.start_version(remiss, current_user, form.note.data, form.file.data)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Version %(n)s är skapad.", n=version.number), "success")
-            return redirect(url_for("remiss.version_compare", remiss_id=remiss.id, number=version.number))
-    return render_template("surveys/remiss/versions.html", remiss=remiss, versions=drafts.versions(remiss),
-                           form=form, can_start=remiss.status in drafts.VERSION_STATUSES)
+    return run_and_redirect(
+        lambda: drafts.start_version(remiss, current_user, form.note.data, form.file.data),
+        lambda version: _("Version %(n)s är skapad.", n=version.number),
+        lambda version: url_for("remiss.version_compare", remiss_id=remiss.id, number=version.number), form=form,
+        again=lambda: render_template("surveys/remiss/versions.html", remiss=remiss, versions=drafts.versions(remiss),
+                                      form=form, can_start=remiss.status in drafts.VERSION_STATUSES))
 
 
 @bp.route("/<int:remiss_id>/versioner/<int:number>")
@@ -54,17 +50,12 @@ def edit_version_section(remiss_id, number, version_section_id):
     version = access.get_version_or_404(remiss, number)
     section = access.get_version_section_or_404(version, version_section_id)
     form = SectionForm(obj=section)
-    if form.validate_on_submit():
-        try:
-            drafts.update_section(section, form.heading.data, form.text.data)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Avsnittet är sparat."), "success")
-            return redirect(url_for("remiss.version_compare", remiss_id=remiss.id, number=version.number)
-                            + f"#v-{section.id}")
-    return render_template("surveys/remiss/version_section_form.html", remiss=remiss, version=version,
-                           section=section, form=form, render_markdown=render_markdown)
+    return run_and_redirect(
+        lambda: drafts.update_section(section, form.heading.data, form.text.data), _("Avsnittet är sparat."),
+        url_for("remiss.version_compare", remiss_id=remiss.id, number=version.number) + f"#v-{section.id}",
+        form=form, again=lambda: render_template("surveys/remiss/version_section_form.html", remiss=remiss,
+                                                 version=version, section=section, form=form,
+                                                 render_markdown=render_markdown))
 
 
 @bp.route("/<int:remiss_id>/versioner/<int:number>/citat/<int:quote_id>", methods=["POST"])

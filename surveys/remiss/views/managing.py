@@ -11,6 +11,7 @@ from core.extensions import login_manager
 from core.forms import EmptyForm
 from core.models import Role
 from core.timeutil import local_to_utc, utc_to_local_naive
+from core.views_util import run_and_redirect
 from surveys.remiss import access, answering, claiming, compilation, managing, registering
 from surveys.remiss.forms import (
     AttachmentForm,
@@ -25,7 +26,7 @@ from surveys.remiss.forms import (
 )
 from surveys.remiss.models import RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown, run_and_redirect
+from surveys.remiss.views.common import flash_error, render_markdown
 
 
 @bp.route("/")
@@ -72,15 +73,10 @@ def create():
     _fill_form_choices(form)
     if request.method == "GET":
         form.drafters.data = [current_user.id]
-    if form.validate_on_submit():
-        try:
-            remiss = managing.create_remiss(current_user, _chosen_drafters(form), **_form_fields(form))
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Remissen är skapad. Lägg nu till underlaget."), "success")
-            return redirect(url_for("remiss.sections", remiss_id=remiss.id))
-    return render_template("surveys/remiss/form.html", form=form, remiss=None)
+    return run_and_redirect(lambda: managing.create_remiss(current_user, _chosen_drafters(form), **_form_fields(form)),
+                            _("Remissen är skapad. Lägg nu till underlaget."),
+                            lambda remiss: url_for("remiss.sections", remiss_id=remiss.id), form=form,
+                            again=lambda: render_template("surveys/remiss/form.html", form=form, remiss=None))
 
 
 @bp.route("/<int:remiss_id>/redigera", methods=["GET", "POST"])
@@ -93,15 +89,10 @@ def edit(remiss_id):
         form.opens_at.data = utc_to_local_naive(remiss.opens_at)
         form.deadline.data = utc_to_local_naive(remiss.deadline)
         form.drafters.data = [u.id for u in remiss.drafters]
-    if form.validate_on_submit():
-        try:
-            managing.update_remiss(remiss, _chosen_drafters(form) or [current_user], **_form_fields(form))
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("remiss.show", remiss_id=remiss.id))
-    return render_template("surveys/remiss/form.html", form=form, remiss=remiss)
+    return run_and_redirect(
+        lambda: managing.update_remiss(remiss, _chosen_drafters(form) or [current_user], **_form_fields(form)),
+        _("Ändringarna är sparade."), url_for("remiss.show", remiss_id=remiss.id), form=form,
+        again=lambda: render_template("surveys/remiss/form.html", form=form, remiss=remiss))
 
 
 @bp.route("/<int:remiss_id>")
@@ -159,17 +150,12 @@ def publish(remiss_id):
 def sections(remiss_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     form = SectionForm(prefix="new")
-    if form.validate_on_submit():
-        try:
-            managing.add_section(remiss, form.heading.data, form.text.data)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Avsnittet är tillagt."), "success")
-            return redirect(url_for("remiss.sections", remiss_id=remiss.id) + "#new-heading")
-    return render_template("surveys/remiss/sections.html", remiss=remiss, form=form,
-                           import_form=ImportForm(prefix="imp"), attachment_form=AttachmentForm(prefix="att"),
-                           render_markdown=render_markdown)
+    return run_and_redirect(
+        lambda: managing.add_section(remiss, form.heading.data, form.text.data), _("Avsnittet är tillagt."),
+        url_for("remiss.sections", remiss_id=remiss.id) + "#new-heading", form=form,
+        again=lambda: render_template("surveys/remiss/sections.html", remiss=remiss, form=form,
+                                      import_form=ImportForm(prefix="imp"), attachment_form=AttachmentForm(prefix="att"),
+                                      render_markdown=render_markdown))
 
 
 @bp.route("/<int:remiss_id>/underlag/import", methods=["POST"])
@@ -189,15 +175,10 @@ def edit_section(remiss_id, section_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     section = access.get_section_or_404(remiss, section_id)
     form = SectionForm(obj=section)
-    if form.validate_on_submit():
-        try:
-            managing.update_section(section, form.heading.data, form.text.data)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Avsnittet är sparat."), "success")
-            return redirect(url_for("remiss.sections", remiss_id=remiss.id) + f"#section-{section.number}")
-    return render_template("surveys/remiss/section_form.html", remiss=remiss, section=section, form=form)
+    return run_and_redirect(
+        lambda: managing.update_section(section, form.heading.data, form.text.data), _("Avsnittet är sparat."),
+        url_for("remiss.sections", remiss_id=remiss.id) + f"#section-{section.number}", form=form,
+        again=lambda: render_template("surveys/remiss/section_form.html", remiss=remiss, section=section, form=form))
 
 
 @bp.route("/<int:remiss_id>/underlag/<int:section_id>/ta-bort", methods=["POST"])
@@ -307,7 +288,8 @@ def _render_bodies(remiss, form=None, status=200, email_edit=None):
     return render_template("surveys/remiss/bodies.html", remiss=remiss, filters=filters, form=form,
                            candidates=candidates, listing=listing, result=result, body_list=result.items,
                            list_args=list_args, list_query=f"?{urlencode(list_args)}" if list_args else "",
-                           candidate_args=candidate_args, page_args={**candidate_args, **list_args}, filtered=bool(listing.sok.data or listing.visa.data),
+                           candidate_args=candidate_args, page_args={**candidate_args, **list_args},
+                           filtered=bool(listing.sok.data or listing.visa.data),
                            addresses={b.id: managing.mail_address(b) for b in result.items}, said=_row_sentences(),
                            status_labels=compilation.status_labels(),
                            extension_form=ExtensionForm, email_edit=email_edit or {}, truncated=truncated), status
@@ -320,17 +302,14 @@ def bodies(remiss_id):
     form = InviteForm()
     if request.method == "POST":
         _invite_choices(remiss, form)
-    if request.method == "POST" and form.validate_on_submit():
-        orgs = managing.organisations_by_id(form.organisations.data or [])
+
+    def invite():
         emails = [e for e in (form.emails.data or "").replace(",", "\n").splitlines() if e.strip()]
-        try:
-            result = managing.invite(remiss, orgs, emails)
-        except RemissError as exc:
-            flash_error(exc)
-        else:
-            _flash_invited(remiss, result)
-            return redirect(url_for("remiss.bodies", remiss_id=remiss.id, **request.args))
-    return _render_bodies(remiss, form)
+        return managing.invite(remiss, managing.organisations_by_id(form.organisations.data or []), emails)
+
+    return run_and_redirect(invite, lambda result: _flash_invited(remiss, result),
+                            url_for("remiss.bodies", remiss_id=remiss.id, **request.args), form=form,
+                            again=lambda: _render_bodies(remiss, form))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/forlangning", methods=["POST"])

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from core.auth.services import start_session
 from core.extensions import limiter
+from core.views_util import apply_errors
 from surveys.remiss import access, answering, claiming, registering
 from surveys.remiss.forms import RegisterForm
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown
+from surveys.remiss.views.common import render_markdown
 
 
 def _register_limit():
@@ -41,14 +42,8 @@ def register(remiss_id):
             user, org = registering.register(
                 remiss, name=form.name.data, email=form.email.data, password=form.password.data,
                 **form.organisation_data())
-        except claiming.ClaimErrors as exc:
-            for key, message in exc.errors.items():
-                getattr(form, key).errors = list(getattr(form, key).errors) + [str(message)]
-        except claiming.ClaimError as exc:
-            if exc.field and exc.field in form:
-                form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
-            else:
-                flash_error(exc.message)
+        except (claiming.ClaimErrors, claiming.ClaimError) as exc:
+            apply_errors(form, exc)
         else:
             start_session(user)
             flash(_("%(name)s är registrerad. Ni kan svara nu; en administratör granskar organisationen innan svaret "

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.models import LEGAL_FORMS, SUB_REGIONS
+from core.views_util import run_and_redirect
 from surveys.remiss import access, themes
 from surveys.remiss.forms import TagForm
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import run_and_redirect
 
 
 @bp.route("/<int:remiss_id>/teman")
