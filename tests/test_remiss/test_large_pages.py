@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -13,7 +14,7 @@ from core.templating import local_datetime
 from surveys.remiss import compilation, managing, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
 from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection
-from surveys.remiss.views.common import datetime_formatter, row_form_html
+from surveys.remiss.views.common import datetime_formatter, row_form_html, row_url
 
 
 def test_row_form_html_is_the_forms_own_html_for_each_row(app):
@@ -23,6 +24,12 @@ def test_row_form_html_is_the_forms_own_html_for_each_row(app):
         assert stamped["tag"].replace("__row__", "42") == own.tag()
         assert stamped["csrf_token"].replace("__row__", "42") == own.csrf_token(id=False)
         assert isinstance(stamped["tag"], Markup)
+
+
+def test_row_url_is_url_for_with_the_rows_id(app):
+    with app.test_request_context():
+        stamped = row_url("remiss.set_handling", "quote_id", remiss_id=12)
+        assert stamped.replace("__row__", "345") == url_for("remiss.set_handling", remiss_id=12, quote_id=345)
 
 
 def test_section_comment_rows_are_plain_values(remiss, submitted, skrivare):

@@ -5,7 +5,7 @@ from datetime import UTC
 
 import nh3
 from babel.dates import format_datetime
-from flask import flash
+from flask import flash, url_for
 from flask_babel import get_locale, get_timezone
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -37,6 +37,16 @@ def row_form_html(form_class, prefix, *fields, **data):
     """
     form = form_class(formdata=None, prefix=f"{prefix}{ROW}-", **data)
     return {"csrf_token": form.csrf_token(id=False), **{name: form[name]() for name in fields}}
+
+
+# An id no row has (ids are 32-bit): row_url builds its URL with it and then puts ROW in its place.
+_NO_ROW = 2**40 + 7
+
+
+def row_url(endpoint, row_arg, **values):
+    """url_for(endpoint, **values) with ROW for the row's id in row_arg, as row_form_html: the template puts
+    each row's id in with |replace("__row__", id); one url_for per page rather than one per row."""
+    return url_for(endpoint, **values, **{row_arg: _NO_ROW}).replace(f"/{_NO_ROW}/", f"/{ROW}/")
 
 
 def datetime_formatter():

@@ -9,7 +9,7 @@ from surveys.remiss.csv_export import csv_response
 from surveys.remiss.forms import HandlingForm, SummaryForm, TagForm
 from surveys.remiss.models import HANDLINGS, POSITIONS, RemissStatus
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import VALUE, cycle_collector_paused, render_markdown, row_form_html
+from surveys.remiss.views.common import VALUE, cycle_collector_paused, render_markdown, row_form_html, row_url
 from surveys.remiss.xlsx import xlsx_response
 
 
@@ -29,6 +29,8 @@ def compilation_page(remiss_id):
                            handling_labels={k: str(v) for k, v in HANDLINGS.items()},
                            status_labels=compilation.status_labels(),
                            quote_marks=themes.quote_marks(remiss), tag_form=row_form_html(TagForm, "qt", "tag"),
+                           point_urls={"theme": row_url("remiss.add_quote_theme", "quote_id", remiss_id=remiss.id),
+                                       "handling": row_url("remiss.set_handling", "quote_id", remiss_id=remiss.id)},
                            tag_options=themes.theme_options(remiss), summary=summary,
                            summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version),
                            section_summaries={k: v for k, v in saved.items() if v.text.strip()})

@@ -9,7 +9,13 @@ from surveys.remiss import access, charts, compilation, review, summaries, theme
 from surveys.remiss.forms import HandlingForm, QuoteForm, SummaryForm, TagForm
 from surveys.remiss.models import POSITIONS
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import datetime_formatter, render_markdown, row_form_html, run_and_redirect
+from surveys.remiss.views.common import (
+    datetime_formatter,
+    render_markdown,
+    row_form_html,
+    row_url,
+    run_and_redirect,
+)
 
 
 @bp.route("/<int:remiss_id>/oversikt")
@@ -46,6 +52,8 @@ def section_view(remiss_id, number):
                            prev_number=numbers[i - 1] if i > 0 else None,
                            next_number=numbers[i + 1] if i + 1 < len(numbers) else None,
                            tag_form=row_form_html(TagForm, "t", "tag"), quote_form=row_form_html(QuoteForm, "q", "text"),
+                           comment_urls={"tag": row_url("remiss.add_tag", "section_answer_id", remiss_id=remiss.id),
+                                         "quote": row_url("remiss.add_quote", "section_answer_id", remiss_id=remiss.id)},
                            summary=summary,
                            summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version))
 
