@@ -11,10 +11,11 @@ from markupsafe import Markup
 from core.extensions import db
 from core.models import Organisation
 from core.templating import local_datetime
-from surveys.remiss import compilation, managing, review
+from surveys.remiss import answering, compilation, managing, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
 from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection
 from surveys.remiss.views.common import datetime_formatter, row_form_html, row_url
+from tests.test_remiss.conftest import fill
 
 
 def test_row_form_html_is_the_forms_own_html_for_each_row(app):
@@ -148,3 +149,13 @@ def test_datetime_formatter_writes_what_the_datetime_filter_does(app, language):
         short = datetime_formatter()
         assert [short(t) for t in times] == [local_datetime(t) for t in times]
         assert short(None) == local_datetime(None) == ""
+
+
+def test_exports_read_the_long_texts_as_utf8_bytes(remiss, fyrbodal, respondent):
+    answer = answering.get_or_start_answer(remiss, fyrbodal.id, respondent)
+    fill(answer, respondent, section_text="Bra – åäö & <mer>")
+    answering.submit(answer, respondent)
+    [_answers, (_title, _header, per_section), *_rest] = compilation.export_sheets(remiss)
+    assert [row[4] for row in per_section] == [f"Bra – åäö & <mer> {n}".encode() for n in (1, 2, 3)]
+    _header, rows = compilation.csv_rows(remiss)
+    assert rows[1][4] == "Bra – åäö & <mer> 1".encode() and rows[0][4] == "Vi stöder förslaget."
