@@ -10,6 +10,7 @@ from flask import Response
 from core.exports import _csv_cell
 
 _NEEDS_QUOTES = (b";", b'"', b"\r", b"\n")
+SHORT = 200
 # As core.exports._safe_text: a cell starting with these would run as a formula in Excel.
 _FORMULA_START = frozenset(b"=+-@\t\r")
 
@@ -28,15 +29,26 @@ def _field(value):
     return value
 
 
-def _line(row):
-    fields = [_field(v) for v in row]
-    if fields == [b""]:
-        return b'""\r\n'  # as the csv module writes a row of one empty field (else it would be an empty line)
-    return b";".join(fields) + b"\r\n"
-
-
 def csv_bytes(header, rows):
-    return b"".join([b"\xef\xbb\xbf", _line(header), *map(_line, rows)])
+    short = {}  # short texts repeat (headings, names, labels): each is written once
+
+    def field(value):
+        if type(value) is int:
+            return b"%d" % value
+        if isinstance(value, str | bytes) and len(value) < SHORT:
+            out = short.get(value)
+            if out is None:
+                out = short[value] = _field(value)
+            return out
+        return _field(value)
+
+    def line(row):
+        fields = [field(v) for v in row]
+        if fields == [b""]:
+            return b'""\r\n'  # as the csv module writes a row of one empty field (else an empty line)
+        return b";".join(fields) + b"\r\n"
+
+    return b"".join([b"\xef\xbb\xbf", line(header), *map(line, rows)])
 
 
 def csv_response(filename, header, rows):
