@@ -17,7 +17,8 @@ from core.forms import REQUIRED, Form, MultiCheckboxField
 from core.models import LEGAL_FORMS, SUB_REGIONS
 from core.organisations.forms import legal_form_choices, sub_region_choices
 from surveys.remiss import claiming
-from surveys.remiss.models import HANDLINGS
+from surveys.remiss.compilation import NOT_ANSWERED, WITHOUT_ADDRESS
+from surveys.remiss.models import HANDLINGS, BodyStatus
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_MESSAGE = _l("Skriv datum och tid, till exempel 2025-03-31 16:00.")
@@ -81,6 +82,17 @@ class OrgFilterForm(Form):
     legal_form = SelectField(_l("Juridisk form"), choices=[("", _l("Alla"))] + list(LEGAL_FORMS.items()))
     sub_region = SelectField(_l("Delregion"), choices=[("", _l("Alla"))] + list(SUB_REGIONS.items()))
     q = StringField(_l("Namn innehåller"))
+
+
+class BodyListForm(Form):
+    """Search and filter of the bodies list (a GET form: its fields are the list's URL parameters)."""
+
+    class Meta:
+        csrf = False
+
+    sok = StringField(_l("Sök på namn eller e-postadress"))
+    visa = SelectField(_l("Visa"), choices=[("", _l("Alla")), (NOT_ANSWERED, _l("Har inte svarat"))]
+                       + list(BodyStatus.LABELS.items()) + [(WITHOUT_ADDRESS, _l("Saknar e-postadress"))])
 
 
 class ExtensionForm(Form):

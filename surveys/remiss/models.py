@@ -363,7 +363,12 @@ class RemissAnswer(db.Model):
 
 class SectionAnswer(db.Model):
     __tablename__ = "remiss_section_answers"
-    __table_args__ = (sa.UniqueConstraint("answer_id", "section_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("answer_id", "section_id"),
+        # The position counts and theme totals read only these: from the index, not from rows of long text (and
+        # no index on has_final alone: SQLite, without statistics, chose it and walked every remiss's comments).
+        sa.Index("ix_remiss_section_answers_positions", "answer_id", "section_id", "final_position", "has_final"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(sa.ForeignKey("remiss_answers.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("remiss_sections.id", ondelete="CASCADE"), index=True)
@@ -374,7 +379,7 @@ class SectionAnswer(db.Model):
     final_comment: Mapped[str] = mapped_column(sa.Text, default="")
     final_wording: Mapped[str] = mapped_column(sa.Text, default="")
     # Whether the latest submission said anything on this section (the per-section view filters on it).
-    has_final: Mapped[bool] = mapped_column(default=False, index=True)
+    has_final: Mapped[bool] = mapped_column(default=False)
 
     answer: Mapped[RemissAnswer] = relationship(back_populates="section_answers")
     section: Mapped[RemissSection] = relationship()

@@ -1,5 +1,6 @@
 """The drafting group's reading: dashboard figures, the per-section view, search, tags and key quotes."""
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -101,6 +102,43 @@ def section_comments(remiss, section):
         .order_by(Organisation.name)
     )
     return db.session.scalars(stmt).unique().all()
+
+
+class CommentRow(NamedTuple):
+    """One comment on the per-section view: plain values, no ORM objects (300 answers make 300 rows)."""
+
+    id: int
+    organisation: str
+    final_position: str | None
+    final_comment: str
+    final_wording: str
+    tags: list  # [(tag id, tag)] by tag, as SectionAnswer.tags
+    quotes: list  # [quote text] by id, as SectionAnswer.quotes
+
+
+def section_comment_rows(remiss, section):
+    """What the per-section view shows of every submitted comment on one section, in three queries: only the
+    columns it needs (an answer's general comment, as long as a section comment, is not read)."""
+    of_section = sa.select(SectionAnswer.id).where(SectionAnswer.section_id == section.id)
+    tags, quotes = defaultdict(list), defaultdict(list)
+    for sa_id, tag_id, tag in db.session.execute(
+            sa.select(CommentTag.section_answer_id, CommentTag.id, CommentTag.tag)
+            .where(CommentTag.section_answer_id.in_(of_section)).order_by(CommentTag.tag)):
+        tags[sa_id].append((tag_id, tag))
+    for sa_id, text in db.session.execute(
+            sa.select(KeyQuote.section_answer_id, KeyQuote.text)
+            .where(KeyQuote.section_answer_id.in_(of_section)).order_by(KeyQuote.id)):
+        quotes[sa_id].append(text)
+    rows = db.session.execute(
+        sa.select(SectionAnswer.id, Organisation.name, SectionAnswer.final_position, SectionAnswer.final_comment,
+                  SectionAnswer.final_wording)
+        .join(RemissAnswer, RemissAnswer.id == SectionAnswer.answer_id)
+        .join(Organisation, Organisation.id == RemissAnswer.organisation_id)
+        .where(SectionAnswer.section_id == section.id, SectionAnswer.has_final.is_(True),
+               RemissAnswer.remiss_id == remiss.id, RemissAnswer.submitted_at.is_not(None))
+        .order_by(Organisation.name, SectionAnswer.id)
+    ).all()
+    return [CommentRow(*row, tags.get(row[0], []), quotes.get(row[0], [])) for row in rows]
 
 
 def search(remiss, query, limit=200):

@@ -2,14 +2,14 @@
 and marked quotes; their totals per section, legal form and sub-region, and the comments behind each total."""
 from collections import Counter, defaultdict
 
-import plotly.graph_objects as go
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
-from core.charts import QUALITATIVE, base_layout, figure_json
+from core.charts import QUALITATIVE
 from core.extensions import db
 from core.models import LEGAL_FORMS, SUB_REGIONS, Organisation
+from surveys.remiss import charts
 from surveys.remiss.models import (
     PRINCIPLE_ROWS,
     CommentTag,
@@ -185,28 +185,23 @@ def figures(remiss, t):
     """Plotly figures: themes overall, and stacked by legal form and by sub-region; each bar carries the link
     to the comments behind it (customdata), which static/js/charts.js opens on a click."""
     themes = t["themes"]
-    out = {}
-    fig = go.Figure(go.Bar(x=[t["overall"][n] for n in themes], y=themes, orientation="h",
-                           text=[t["overall"][n] for n in themes], textposition="auto",
-                           marker_color=QUALITATIVE[0], customdata=[comments_url(remiss, n) for n in themes],
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_layout(**base_layout(title=_("Teman totalt"), showlegend=False))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=_("Antal kommentarer"))
-    out["overall"] = figure_json(fig)
+    counts = [t["overall"][n] for n in themes]
+    bars = [{"type": "bar", "x": counts, "y": themes, "orientation": "h", "text": [str(n) for n in counts],
+             "textposition": "auto", "marker": {"color": QUALITATIVE[0]},
+             "customdata": [comments_url(remiss, n) for n in themes], "hovertemplate": "%{y}: %{x}<extra></extra>"}]
+    out = {"overall": charts.figure_json(bars, charts.layout(
+        _("Teman totalt"), showlegend=False, yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"title": {"text": _("Antal kommentarer")}}))}
     for key, labels, param, title in (("by_legal_form", LEGAL_FORMS, "form", _("Teman per juridisk form")),
                                       ("by_sub_region", SUB_REGIONS, "region", _("Teman per delregion"))):
         groups = sorted(t[key], key=lambda g: _group_label(labels, g))
-        fig = go.Figure()
-        for i, g in enumerate(groups):
-            fig.add_trace(go.Bar(name=_group_label(labels, g), y=themes, x=[t[key][g].get(n, 0) for n in themes],
-                                 orientation="h", marker_color=QUALITATIVE[i % len(QUALITATIVE)],
-                                 customdata=[comments_url(remiss, n, **{param: g or "-"}) for n in themes]))
-        fig.update_layout(**base_layout(title=title, barmode="stack",
-                                        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
-                                        margin={"l": 10, "r": 10, "t": 40, "b": 90}))
-        fig.update_yaxes(autorange="reversed", automargin=True)
-        out[key] = figure_json(fig)
+        bars = [{"type": "bar", "name": _group_label(labels, g), "y": themes, "x": [t[key][g].get(n, 0) for n in themes],
+                 "orientation": "h", "marker": {"color": QUALITATIVE[i % len(QUALITATIVE)]},
+                 "customdata": [comments_url(remiss, n, **{param: g or "-"}) for n in themes]}
+                for i, g in enumerate(groups)]
+        out[key] = charts.figure_json(bars, charts.layout(
+            title, barmode="stack", legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+            margin={"l": 10, "r": 10, "t": 40, "b": 90}, yaxis={"autorange": "reversed", "automargin": True}))
     return out
 
 

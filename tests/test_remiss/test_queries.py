@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import Organisation
-from surveys.remiss import answering, review
+from surveys.remiss import answering, review, themes
 from surveys.remiss.models import CommentTag, KeyQuote, SectionAnswer
 
 
@@ -79,3 +79,34 @@ def test_section_comments_service_is_four_queries(make_remiss, db):
             _ = (row.answer.organisation.name, [t.tag for t in row.tags], [q.text for q in row.quotes])
     assert len(rows) == 20
     assert counter.count <= 3
+
+
+def _plans(db, run):
+    """SQLite's query plan of every statement run() executes."""
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    with db.engine.connect() as conn:
+        return [" / ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {s}", p)) for s, p in statements]
+
+
+@pytest.mark.parametrize("service", ["position_counts", "theme_totals"])
+def test_counts_read_the_positions_index_not_every_comment(make_remiss, db, service):
+    """SQLite without statistics once chose an index on has_final here and read every remiss's comments."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner")
+    remiss = make_remiss()
+    _add_answers(db, remiss, 2, 0)
+    run = {"position_counts": lambda: review.section_position_counts(remiss),
+           "theme_totals": lambda: themes.totals(remiss)}[service]
+    steps = [step for plan in _plans(db, run) for step in plan.split(" / ") if "remiss_section_answers" in step]
+    assert steps and all("COVERING INDEX ix_remiss_section_answers_positions" in step
+                         or "INTEGER PRIMARY KEY" in step for step in steps), steps

@@ -24,3 +24,28 @@ def test_roundtrip_values_formulas_and_bad_characters():
     assert ws["E2"].value.startswith("'=")  # never a live formula
     assert ws["E3"].value.startswith("radett\nrad två") and 31_000 < len(ws["E3"].value) <= 32_000
     assert ws["D3"].value is None and ws.freeze_panes == "A2"
+
+
+def _sheet(data, n=0):
+    return load_workbook(io.BytesIO(data)).worksheets[n]
+
+
+def test_text_as_utf8_bytes_is_written_as_the_same_text():
+    texts = ["Förening & <Co>", "=SUM(A1)", "rad\x07ett\ufffe\uffff", "\x07@start", "å" * 20_000, "x" * 100]
+    as_str = xlsx_bytes([("Blad", ["Text"], [[t] for t in texts])])
+    as_bytes = xlsx_bytes([("Blad", ["Text"], [[t.encode()] for t in texts])])
+    values = [c.value for c in _sheet(as_bytes)["A"]][1:]
+    assert values == [c.value for c in _sheet(as_str)["A"]][1:]
+    assert values[:4] == ["Förening & <Co>", "'=SUM(A1)", "radett", "'@start"]
+    assert values[4] == "å" * 20_000, "a cap counts characters, not bytes"
+    # The column is as wide as its longest text in characters (å is two bytes), at most 60.
+    short = _sheet(xlsx_bytes([("Blad", ["T"], [["åäö" * 5], [b"abc"]])]))
+    assert short.column_dimensions["A"].width == 17
+    assert _sheet(as_bytes).column_dimensions["A"].width == 60
+
+
+def test_many_rows_are_written_in_chunks_and_read_back_whole():
+    rows = [[n, f"Organisation {n % 7}", ("Kommentar " * 50).encode(), None] for n in range(1_234)]
+    ws = _sheet(xlsx_bytes([("Per avsnitt", ["Nr", "Organisation", "Kommentar", "Tom"], rows)]))
+    assert ws.max_row == 1_235 and ws["A1235"].value == 1_233 and ws["B1235"].value == "Organisation 1"
+    assert ws["C2"].value == ("Kommentar " * 50) and ws["D2"].value is None

@@ -1,4 +1,6 @@
 """The drafting group's pages: the remiss list, creating and editing, sections, attachments, invited bodies."""
+from urllib.parse import urlencode
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,6 +16,7 @@ from surveys.remiss import access, answering, claiming, compilation, managing, r
 from surveys.remiss.forms import (
     AttachmentForm,
     BodyEmailForm,
+    BodyListForm,
     ExtensionForm,
     ImportForm,
     InviteForm,
@@ -248,15 +251,47 @@ def _invite_choices(remiss, form):
     return filters, candidates, len(found) >= managing.CANDIDATE_LIMIT
 
 
+# The bodies list's search, filter and page (BodyListForm's fields and "sida"), and the invitation form's filter.
+LIST_ARGS = ("sok", "visa", "sida")
+CANDIDATE_ARGS = ("legal_form", "sub_region", "q")
+
+
+def _args(names):
+    return {k: v for k in names if (v := request.args.get(k))}
+
+
+def _bodies_url(remiss, body=None):
+    """Back to the bodies list as the row's form was posted from: every row form's URL carries the list's
+    search, filter and page, so the answer to a POST shows the same page (and the row)."""
+    return url_for("remiss.bodies", remiss_id=remiss.id, **_args(LIST_ARGS)) + (f"#body-{body.id}" if body else "")
+
+
+def _row_sentences():
+    """The sentences of a row that name the body, translated once for the page (|format fills in each row);
+    100 rows made 400 translations."""
+    return {"email_for": _("E-postadress för %(name)s"), "until_for": _("Förlängt svarsdatum för %(name)s"),
+            "resend_q": _("Skicka en ny inbjudan till %(email)s? Den tidigare länken slutar fungera."),
+            "link_q": _("Skapa en ny personlig länk för %(name)s? Den tidigare länken slutar fungera.")}
+
+
 def _render_bodies(remiss, form=None, status=200, email_edit=None):
     """The bodies page; email_edit = {"id", "value", "error"} keeps one row's typed address beside its error."""
     if form is None:
         form = InviteForm(formdata=None)
     filters, candidates, truncated = _invite_choices(remiss, form)
-    body_list = compilation.bodies(remiss)
+    listing = BodyListForm(request.args)
+    result = compilation.body_page(remiss, listing.sok.data, listing.visa.data, request.args.get("sida", 1, type=int))
+    list_args, candidate_args = _args(LIST_ARGS), _args(CANDIDATE_ARGS)
+    list_args.pop("sida", None)
+    if result.page > 1:  # the page shown: a page past the end shows the last
+        list_args["sida"] = result.page
     return render_template("surveys/remiss/bodies.html", remiss=remiss, filters=filters, form=form,
-                           candidates=candidates, body_list=body_list,
-                           addresses={b.id: managing.mail_address(b) for b in body_list},
+                           candidates=candidates, listing=listing, result=result, body_list=result.items,
+                           list_args=list_args, list_query=f"?{urlencode(list_args)}" if list_args else "",
+                           candidate_args=candidate_args, page_args={**candidate_args, **list_args},
+                           filtered=bool(listing.sok.data or listing.visa.data),
+                           addresses={b.id: managing.mail_address(b) for b in result.items}, said=_row_sentences(),
+                           status_labels=compilation.status_labels(),
                            extension_form=ExtensionForm, email_edit=email_edit or {}, truncated=truncated), status
 
 
@@ -285,7 +320,7 @@ def extend(remiss_id, body_id):
     form = ExtensionForm()
     return run_and_redirect(lambda: managing.grant_extension(body, local_to_utc(form.until.data)),
                             _("Svarsdatum för %(name)s är ändrat.", name=body.display_name),
-                            url_for("remiss.bodies", remiss_id=remiss.id), form=form,
+                            _bodies_url(remiss, body), form=form,
                             invalid=_("Skriv datum och tid, till exempel 2025-03-31 16:00."))
 
 
@@ -295,11 +330,7 @@ def remove_body(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     body = access.get_body_or_404(remiss, body_id)
     return run_and_redirect(lambda: managing.remove_body(body), _("Remissinstansen är borttagen."),
-                            url_for("remiss.bodies", remiss_id=remiss.id))
-
-
-def _body_url(remiss, body):
-    return url_for("remiss.bodies", remiss_id=remiss.id) + f"#body-{body.id}"
+                            _bodies_url(remiss))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/bekrafta", methods=["POST"])
@@ -310,7 +341,7 @@ def confirm_claim(remiss_id, body_id):
     body = access.get_body_or_404(remiss, body_id)
     return run_and_redirect(lambda: claiming.confirm_pending(body),
                             lambda org: _("Kontot svarar nu för %(name)s.", name=org.name),
-                            url_for("remiss.bodies", remiss_id=remiss.id))
+                            _bodies_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/avvisa", methods=["POST"])
@@ -319,7 +350,7 @@ def reject_claim(remiss_id, body_id):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     body = access.get_body_or_404(remiss, body_id)
     return run_and_redirect(lambda: claiming.reject_pending(body), _("Begäran är avvisad."),
-                            _body_url(remiss, body))
+                            _bodies_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/epost", methods=["POST"])
@@ -345,7 +376,7 @@ def set_body_email(remiss_id, body_id):
                 name=body.display_name), "success")
     else:
         flash(_("E-postadressen för %(name)s är sparad.", name=body.display_name), "success")
-    return redirect(_body_url(remiss, body))
+    return redirect(_bodies_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/skicka-igen", methods=["POST"])
@@ -356,7 +387,7 @@ def resend_invitation(remiss_id, body_id):
     return run_and_redirect(
         lambda: managing.resend_invitation(body),
         lambda to: _("En ny inbjudan skickades till %(email)s. Den tidigare länken fungerar inte längre.", email=to),
-        _body_url(remiss, body))
+        _bodies_url(remiss, body))
 
 
 @bp.route("/<int:remiss_id>/instanser/<int:body_id>/lank", methods=["POST"])
@@ -367,13 +398,14 @@ def personal_link(remiss_id, body_id):
     body = access.get_body_or_404(remiss, body_id)
     if not EmptyForm().validate_on_submit():
         flash(_("Sidan var för gammal. Försök igen."), "error")
-        return redirect(_body_url(remiss, body))
+        return redirect(_bodies_url(remiss, body))
     try:
         link = managing.create_personal_link(body)
     except RemissError as exc:
         flash_error(exc)
-        return redirect(_body_url(remiss, body))
+        return redirect(_bodies_url(remiss, body))
     response = make_response(render_template("surveys/remiss/body_link.html", remiss=remiss, body=body, link=link,
+                                             back=_bodies_url(remiss, body),
                                              address=managing.mail_address(body),
                                              visitor=managing.link_offers(body)))
     response.headers["Cache-Control"] = "no-store"
@@ -389,5 +421,4 @@ def remind(remiss_id):
         flash(ngettext("%(num)d påminnelse skickades.", "%(num)d påminnelser skickades.", n), "success")
         _flash_without_address(managing.unreachable_bodies(remiss))
 
-    return run_and_redirect(lambda: managing.send_reminders(remiss), reminded,
-                            url_for("remiss.bodies", remiss_id=remiss.id))
+    return run_and_redirect(lambda: managing.send_reminders(remiss), reminded, _bodies_url(remiss))

@@ -5,11 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.models import LEGAL_FORMS, SUB_REGIONS
-from surveys.remiss import access, charts, review, summaries, themes
+from surveys.remiss import access, charts, compilation, review, summaries, themes
 from surveys.remiss.forms import HandlingForm, QuoteForm, SummaryForm, TagForm
 from surveys.remiss.models import POSITIONS
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import render_markdown, run_and_redirect
+from surveys.remiss.views.common import (
+    datetime_formatter,
+    render_markdown,
+    row_form_html,
+    row_url,
+    run_and_redirect,
+)
 
 
 @bp.route("/<int:remiss_id>/oversikt")
@@ -19,8 +25,8 @@ def dashboard(remiss_id):
     rows = review.submitted_answers_overview(remiss)
     return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
                            counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
-                           section_counts=review.section_position_counts(remiss), positions=POSITIONS,
-                           legal_forms=LEGAL_FORMS, sub_regions=SUB_REGIONS, labels=_resolved_labels())
+                           section_counts=review.section_position_counts(remiss), labels=_resolved_labels(),
+                           short_datetime=datetime_formatter())
 
 
 def _resolved_labels():
@@ -35,16 +41,20 @@ def _resolved_labels():
 def section_view(remiss_id, number):
     remiss = access.get_remiss_or_404(remiss_id, current_user, drafter=True)
     section = access.get_section_by_number_or_404(remiss, number)
-    comments = review.section_comments(remiss, section)
+    comments = review.section_comment_rows(remiss, section)
     tag_options = themes.theme_options(remiss)
     summary = summaries.get_summary(remiss, section)
     numbers = [s.number for s in remiss.sections]
     i = numbers.index(number)
     return render_template("surveys/remiss/section_view.html", remiss=remiss, section=section, comments=comments,
-                           tag_options=tag_options, render_markdown=render_markdown, positions=POSITIONS,
+                           tag_options=tag_options, render_markdown=render_markdown,
+                           position_labels=compilation.position_labels(),
                            prev_number=numbers[i - 1] if i > 0 else None,
                            next_number=numbers[i + 1] if i + 1 < len(numbers) else None,
-                           tag_form=TagForm, quote_form=QuoteForm, summary=summary,
+                           tag_form=row_form_html(TagForm, "t", "tag"), quote_form=row_form_html(QuoteForm, "q", "text"),
+                           comment_urls={"tag": row_url("remiss.add_tag", "section_answer_id", remiss_id=remiss.id),
+                                         "quote": row_url("remiss.add_quote", "section_answer_id", remiss_id=remiss.id)},
+                           summary=summary,
                            summary_form=SummaryForm(formdata=None, text=summary.text, version=summary.version))
 
 
