@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import UTC
 
 import nh3
-from babel.dates import format_datetime
+from babel.dates import get_date_format, get_datetime_format, get_time_format
 from flask import flash, url_for
 from flask_babel import get_locale, get_timezone
 from markdown_it import MarkdownIt
@@ -53,12 +53,17 @@ def datetime_formatter():
     """The |datetime filter (core.templating.local_datetime: "short", naive UTC shown in the user's time zone)
     for a page with hundreds of times: flask_babel looked the locale and time zone up again for each one."""
     locale, zone = get_locale(), get_timezone()
+    # What babel.dates.format_datetime(…, "short") does, with its three patterns looked up once: on the
+    # dashboard's 300 rows the lookups were 40 % of the page.
+    joined = get_datetime_format("short", locale=locale).replace("'", "")
+    date_pattern, time_pattern = get_date_format("short", locale=locale), get_time_format("short", locale=locale)
 
     def short(value):
         if value is None:
             return ""
-        return format_datetime(value if value.tzinfo else value.replace(tzinfo=UTC), "short", tzinfo=zone,
-                               locale=locale)
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+        return (joined.replace("{0}", time_pattern.apply(local.timetz(), locale))
+                .replace("{1}", date_pattern.apply(local.date(), locale)))
 
     return short
 
