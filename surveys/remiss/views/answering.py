@@ -18,12 +18,7 @@ from surveys.remiss import access, answering, claiming, managing, progress, uplo
 from surveys.remiss.forms import AttachmentForm, claim_form
 from surveys.remiss.models import POSITIONS, RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.common import flash_error, render_markdown
-
-
-def _autosave_limit():
-    # Per address: several writers behind one office NAT each save at most every two seconds.
-    return current_app.config.get("REMISS_AUTOSAVE_LIMIT", "600 per minute")
+from surveys.remiss.views.common import autosave_limit, flash_error, render_markdown
 
 
 def _claim_limit():
@@ -160,7 +155,7 @@ def answer(remiss_id, organisation_id):
 
 @bp.route("/<int:remiss_id>/svar/<int:organisation_id>/autospara", methods=["POST"])
 @csrf.exempt
-@limiter.limit(_autosave_limit)
+@limiter.limit(autosave_limit)
 def autosave(remiss_id, organisation_id):
     """JSON autosave. Checked in this order so the page can tell the user what to do: 401 when the session
     is gone (never a redirect), 400 'csrf' for a stale token, 409 with both texts on a version conflict."""

@@ -5,13 +5,12 @@ from datetime import UTC
 
 import nh3
 from babel.dates import get_date_format, get_datetime_format, get_time_format
-from flask import flash, url_for
+from flask import current_app, flash, url_for
 from flask_babel import get_locale, get_timezone
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 # views/review.py still imports it from here; the other views take it from core.
-from core.views_util import run_and_redirect  # noqa: F401
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -80,6 +79,12 @@ def cycle_collector_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def autosave_limit():
+    """The autosave requests' rate limit (answers and summaries), per address: several writers behind one
+    office NAT each save at most every two seconds."""
+    return current_app.config.get("REMISS_AUTOSAVE_LIMIT", "600 per minute")
 
 
 def flash_error(exc):

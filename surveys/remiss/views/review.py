@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.models import LEGAL_FORMS, SUB_REGIONS
+from core.views_util import run_and_redirect
 from surveys.remiss import access, charts, compilation, review, summaries, themes
 from surveys.remiss.forms import HandlingForm, QuoteForm, SummaryForm, TagForm
 from surveys.remiss.models import POSITIONS
@@ -14,7 +15,6 @@ from surveys.remiss.views.common import (
     render_markdown,
     row_form_html,
     row_url,
-    run_and_redirect,
 )
 
 

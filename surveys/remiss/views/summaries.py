@@ -12,8 +12,7 @@ from surveys.remiss import access, summaries
 from surveys.remiss.forms import SummaryForm
 from surveys.remiss.models import RemissError
 from surveys.remiss.views import bp
-from surveys.remiss.views.answering import _autosave_limit
-from surveys.remiss.views.common import flash_error
+from surveys.remiss.views.common import autosave_limit, flash_error
 
 
 def _section(remiss, number):
@@ -59,7 +58,7 @@ def save_summary(remiss_id, number):
 
 @bp.route("/<int:remiss_id>/sammanfattning/<int:number>/autospara", methods=["POST"])
 @csrf.exempt
-@limiter.limit(_autosave_limit)
+@limiter.limit(autosave_limit)
 def autosave_summary(remiss_id, number):
     """JSON autosave, in the answer editor's order: 401 without a session, 400 'csrf', 409 with the saved text."""
     if not current_user.is_authenticated:
