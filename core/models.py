@@ -18,7 +18,18 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Publishable:
+class HasStatus:
+    """A row with a status column whose statuses class (a class with LABELS) names it: status_label in the user's
+    language, the status itself when it has no label."""
+
+    statuses = None
+
+    @property
+    def status_label(self):
+        return self.statuses.LABELS.get(self.status, self.status)
+
+
+class Publishable(HasStatus):
     """A row with a draft and a published state (columns status and published_at): publish() and unpublish()
     refuse a change the state does not allow.
 
@@ -26,7 +37,6 @@ class Publishable:
     two refusals' messages; check_publishable() is where it asks for what must be filled in first.
     """
 
-    statuses = None
     refusal = DomainError
     already_published = None
     not_published = None
@@ -34,10 +44,6 @@ class Publishable:
     @property
     def is_published(self):
         return self.status == self.statuses.PUBLISHED
-
-    @property
-    def status_label(self):
-        return self.statuses.LABELS.get(self.status, self.status)
 
     def check_publishable(self):
         """Raise self.refusal when something must be filled in before publishing."""
@@ -340,8 +346,10 @@ class OutboxStatus:
     }
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(HasStatus, db.Model):
     """A mail waiting for, or done by, the mail worker: every mail of the app is queued here first."""
+
+    statuses = OutboxStatus
 
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
@@ -362,10 +370,6 @@ class OutboxMessage(db.Model):
     claim_token: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-
-    @property
-    def status_label(self):
-        return OutboxStatus.LABELS.get(self.status, self.status)
 
     @property
     def is_failed(self):

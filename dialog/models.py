@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Organisation, OutboxMessage, User, utcnow
+from core.models import HasStatus, Organisation, OutboxMessage, User, utcnow
 
 KINDS = {
     "dialogmote": _l("Dialogmöte"),
@@ -112,7 +112,9 @@ class MeetingSeries(db.Model):
         return f"<MeetingSeries {self.title}>"
 
 
-class Meeting(db.Model):
+class Meeting(HasStatus, db.Model):
+    statuses = MeetingStatus
+
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(
@@ -185,10 +187,6 @@ class Meeting(db.Model):
     @property
     def kind_label(self):
         return KINDS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return MeetingStatus.LABELS.get(self.status, self.status)
 
     @property
     def principle_labels(self):
@@ -312,7 +310,9 @@ class AgendaItem(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
 
 
-class Registration(db.Model):
+class Registration(HasStatus, db.Model):
+    statuses = RegistrationStatus
+
     __tablename__ = "registrations"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "email"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -343,10 +343,6 @@ class Registration(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation | None] = relationship()
-
-    @property
-    def status_label(self):
-        return RegistrationStatus.LABELS.get(self.status, self.status)
 
     @property
     def is_active(self):
@@ -415,7 +411,9 @@ class Decision(db.Model):
     minutes_item: Mapped[MinutesItem] = relationship(back_populates="decisions")
 
 
-class FollowUpTask(db.Model):
+class FollowUpTask(HasStatus, db.Model):
+    statuses = TaskStatus
+
     __tablename__ = "followup_tasks"
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -427,10 +425,6 @@ class FollowUpTask(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="tasks")
-
-    @property
-    def status_label(self):
-        return TaskStatus.LABELS.get(self.status, self.status)
 
     @property
     def is_open(self):
@@ -545,8 +539,10 @@ class InvitationStatus:
     }
 
 
-class MeetingInvitation(db.Model):
+class MeetingInvitation(HasStatus, db.Model):
     """One organisation invited to one meeting: never two, so nothing is sent twice by accident."""
+
+    statuses = InvitationStatus
 
     __tablename__ = "meeting_invitations"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "organisation_id"),)
@@ -571,10 +567,6 @@ class MeetingInvitation(db.Model):
     meeting: Mapped[Meeting] = relationship()
     organisation: Mapped[Organisation] = relationship()
     outbox_message: Mapped[OutboxMessage | None] = relationship()
-
-    @property
-    def status_label(self):
-        return InvitationStatus.LABELS.get(self.status, self.status)
 
     @property
     def is_declined(self):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Organisation, Publishable, User, utcnow
+from core.models import HasStatus, Organisation, Publishable, User, utcnow
 
 
 class AgreementError(DomainError):
@@ -326,8 +326,10 @@ class ParticipationLevel(db.Model):
     agreement: Mapped[Agreement] = relationship(back_populates="levels")
 
 
-class Measure(db.Model):
+class Measure(HasStatus, db.Model):
     """An åtgärd of a principle, with who is responsible, when it is due and how far it has come."""
+
+    statuses = MeasureStatus
 
     __tablename__ = "agreement_measures"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,10 +343,6 @@ class Measure(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     principle: Mapped[Principle] = relationship(back_populates="measures")
-
-    @property
-    def status_label(self):
-        return MeasureStatus.LABELS.get(self.status, self.status)
 
     def is_late(self, today):
         return self.status != MeasureStatus.DONE and self.due_on is not None and self.due_on < today

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Organisation, User, utcnow
+from core.models import HasStatus, Organisation, User, utcnow
 
 
 class RemissError(DomainError):
@@ -71,7 +71,9 @@ remiss_drafters = sa.Table(
 )
 
 
-class Remiss(db.Model):
+class Remiss(HasStatus, db.Model):
+    statuses = RemissStatus
+
     __tablename__ = "remisses"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
@@ -102,10 +104,6 @@ class Remiss(db.Model):
 
     def __repr__(self):
         return f"<Remiss {self.diarienummer} {self.title}>"
-
-    @property
-    def status_label(self):
-        return RemissStatus.LABELS.get(self.status, self.status)
 
     @property
     def status_badge(self):
@@ -212,8 +210,10 @@ class RemissAttachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class InvitedBody(db.Model):
+class InvitedBody(HasStatus, db.Model):
     """A remissinstans: an organisation and/or an email address asked to answer."""
+
+    statuses = BodyStatus
 
     __tablename__ = "remiss_bodies"
     __table_args__ = (sa.UniqueConstraint("remiss_id", "organisation_id"),)
@@ -240,10 +240,6 @@ class InvitedBody(db.Model):
     remiss: Mapped[Remiss] = relationship(back_populates="bodies")
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     claimed_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[claimed_organisation_id])
-
-    @property
-    def status_label(self):
-        return BodyStatus.LABELS.get(self.status, self.status)
 
     @property
     def status_badge(self):
