@@ -2,7 +2,8 @@
 
 A phone stream costs no thread and no database read: under gunicorn's gevent worker it is a
 greenlet, and it only copies the bytes its session's Board (broadcast.py) serialised once for every
-phone of this process. Where a stream would hold a thread of a fixed pool (gunicorn's gthread or
+phone of this process. There the board even writes them to each phone's socket itself, one
+non-blocking send per phone, and the stream's greenlet sleeps (direct_socket, broadcast.Direct). Where a stream would hold a thread of a fixed pool (gunicorn's gthread or
 sync workers), streams are refused and the pages poll instead, because a few dozen streams would
 otherwise take every thread and the whole site would stop answering (issue 10). Streams last about
 LIVE_STREAM_SECONDS (spread out, so phones do not all reconnect at once) and the browser reconnects
@@ -13,11 +14,13 @@ import random
 import threading
 import time
 
+import gevent.socket
 from flask import Response, current_app, request, stream_with_context
 from gevent import monkey
 
 from core.extensions import db
 from surveys.barometer import live
+from surveys.barometer.broadcast import Direct
 
 KEEPALIVE_SECONDS = 15.0
 _open_lock = threading.Lock()
@@ -76,10 +79,49 @@ def _lifetime():
     return _config("LIVE_STREAM_SECONDS", 300) * random.uniform(0.8, 1.2)
 
 
+def direct_socket(environ):
+    """(gevent socket, its non-blocking socket, chunked) where the board may write this stream's events
+    itself, else None. Only under gunicorn's gevent worker on plain TCP: gunicorn has sent the headers and
+    writes nothing of its own until the body ends, framing an HTTP/1.1 body of unknown length in chunks
+    (gunicorn.http.wsgi.Response.is_chunked) and an HTTP/1.0 one not at all. A TLS socket (gunicorn
+    --certfile) is a subclass and never qualifies: its bytes must go through TLS."""
+    sock = environ.get("gunicorn.socket")
+    if (type(sock) is not gevent.socket.socket or not monkey.is_module_patched("socket")
+            or str(current_app.config.get("LIVE_DIRECT_WRITES", "1")).lower() in ("0", "false", "no", "off")
+            or not environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/") or environ.get("REQUEST_METHOD") != "GET"):
+        return None
+    raw = getattr(sock, "_sock", None)
+    if raw is None or raw.gettimeout() != 0.0:
+        return None
+    return sock, raw, environ.get("SERVER_PROTOCOL") != "HTTP/1.0"
+
+
+def _follow_direct(board, stream, seq, deadline):
+    """A direct stream's greenlet: it sleeps while the board writes its events (Board.push), and wakes to
+    finish what the board could not, to send keepalives, and when its time is up."""
+    board.direct.add(stream)
+    try:
+        if board.seq != seq:  # changed while the first event was being written
+            stream.behind = True
+        while not stream.dead:
+            stream.catch_up(board)
+            left = deadline - time.monotonic()
+            if stream.dead or left <= 0:
+                break
+            woken = stream.wake.wait(min(KEEPALIVE_SECONDS, left))
+            stream.wake.clear()
+            if not woken and not stream.backlog and not stream.behind and deadline > time.monotonic():
+                stream.write(stream.frame(b": keepalive\n\n"))
+    finally:
+        board.direct.discard(stream)
+    stream.catch_up(board)  # a partial event must be completed before gunicorn ends the body
+
+
 def phone_stream(board):
     """State events for participants' phones: the board's bytes, the same object for every phone."""
     lifetime = _lifetime()
     retry_ms = random.randint(1000, 3000)  # the browser's reconnect delay, spread out too
+    direct = direct_socket(request.environ)
 
     def generate():
         board.attach()
@@ -88,6 +130,10 @@ def phone_stream(board):
             seq, event = board.current[:2]
             yield event
             deadline = time.monotonic() + lifetime
+            if direct is not None:
+                # gunicorn wrote both (headers first) before asking for more: from here the board writes.
+                _follow_direct(board, Direct(*direct), seq, deadline)
+                return
             while (left := deadline - time.monotonic()) > 0:
                 if board.wait(seq, min(KEEPALIVE_SECONDS, left)):
                     seq, event = board.current[:2]

@@ -274,6 +274,13 @@ async def healthz_ceiling(server, concurrency=16):
 
 async def conduct(args, base, session_id, server_pid):
     address = urllib.parse.urlsplit(base)
+    # Every worker compiles the home page's templates now, not in the middle of the moderator's change (where a
+    # site that has been up for a while would not compile them either).
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as warm:
+        async def home():
+            async with warm.get(base + "/") as r:
+                await r.read()
+        await asyncio.gather(*(home() for _ in range(16)))
     ceiling = await healthz_ceiling((address.hostname, address.port))
     context = multiprocessing.get_context("fork")
     sizes = [args.phones // args.procs + (i < args.phones % args.procs) for i in range(args.procs)]

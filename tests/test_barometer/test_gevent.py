@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -246,3 +247,60 @@ def test_a_killed_worker_s_phones_reconnect_and_catch_up(database, tmp_path):
         assert moderator_action(base, session_id, "next")["statement"]["number"] == 2
         assert until(lambda: 2 in phone.seen), "the phone did not catch up after its worker died"
         phone.stop.set()
+
+
+def _read_response(sock):
+    """Everything the server sends on this connection until it closes it or ends the chunked body."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+        if data.endswith(b"\r\n0\r\n\r\n"):
+            return data
+
+
+def _dechunk(body):
+    """Strict HTTP/1.1 chunked decoding: every chunk is size CRLF data CRLF, and the body ends with size 0."""
+    out, rest = b"", body
+    while True:
+        size_line, sep, rest = rest.partition(b"\r\n")
+        assert sep, f"unterminated chunk size in {body[-200:]!r}"
+        size = int(size_line, 16)
+        if size == 0:
+            assert rest == b"\r\n", f"bytes after the last chunk: {rest[:200]!r}"
+            return out
+        assert rest[size:size + 2] == b"\r\n", f"chunk of {size} bytes not followed by CRLF: {rest[:size + 20]!r}"
+        out, rest = out + rest[:size], rest[size + 2:]
+
+
+def _statement_numbers(sse):
+    return [(json.loads(line[6:]).get("statement") or {}).get("number")
+            for line in sse.decode().splitlines() if line.startswith("data: ")]
+
+
+def test_direct_writes_keep_http_framing_for_1_1_and_1_0(database, tmp_path):
+    """Under gunicorn's gevent worker the board writes phones' events to their sockets itself (Board.push):
+    the bytes must still be exactly what gunicorn would have framed, to the end of the body."""
+    url, session_id, _statements = database
+    with gunicorn(server_env(url, LIVE_STREAM_SECONDS="5"), tmp_path, workers=1) as (base, _proc):
+        host, port = base.removeprefix("http://").split(":")
+        phones = {}
+        for version in ("1.1", "1.0"):
+            sock = socket.create_connection((host, int(port)), timeout=30)
+            sock.sendall(f"GET /api/v1/live/{CODE}/events HTTP/{version}\r\nHost: {host}\r\n\r\n".encode())
+            phones[version] = sock
+        time.sleep(1)  # both streams hold the first state
+        assert moderator_action(base, session_id, "next")["statement"]["number"] == 2
+        assert moderator_action(base, session_id, "next")["statement"]["number"] == 3
+        responses = {version: _read_response(sock) for version, sock in phones.items()}
+        for sock in phones.values():
+            sock.close()
+
+    head, _, body = responses["1.1"].partition(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head.lower()
+    assert _statement_numbers(_dechunk(body)) == [1, 2, 3]
+    head, _, body = responses["1.0"].partition(b"\r\n\r\n")
+    assert b"transfer-encoding" not in head.lower()
+    assert _statement_numbers(body) == [1, 2, 3]
