@@ -31,6 +31,9 @@ from surveys.barometer.models import LiveSession
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60  # a board no stream or poll used for this long is forgotten
+KEEPALIVE_SECONDS = 15.0  # a stream with nothing to say sends a comment line this often
+KEEPALIVE = b": keepalive\n\n"
+KEEPALIVE_CHUNK = b"%X\r\n%s\r\n" % (len(KEEPALIVE), KEEPALIVE)
 
 
 class Direct:
@@ -40,9 +43,10 @@ class Direct:
     write and gevent's sendall, cost ~60 µs of CPU a phone; one non-blocking send each from the board's loop
     costs ~13 µs, most of it the kernel's. The stream's own greenlet only wakes when the board could not
     finish: a partial send (`backlog`), a change offered while it was writing itself (`behind`), or a
-    socket that failed (`dead`)."""
+    socket that failed (`dead`). Keepalives are the board's too (Board.keep_alive), so an idle stream costs
+    no timer and no wake-up."""
 
-    __slots__ = ("sock", "raw", "chunked", "wake", "backlog", "behind", "busy", "dead")
+    __slots__ = ("sock", "raw", "chunked", "wake", "backlog", "behind", "busy", "dead", "sent_at")
 
     def __init__(self, sock, raw, chunked):
         self.sock = sock  # gevent's socket: blocks cooperatively (the stream's own writes)
@@ -51,17 +55,21 @@ class Direct:
         self.wake = threading.Event()
         self.backlog = b""
         self.behind = self.busy = self.dead = False
+        self.sent_at = time.monotonic()
 
     def frame(self, event):
         return b"%X\r\n%s\r\n" % (len(event), event) if self.chunked else event
 
-    def offer(self, event, chunk):
-        """Called by the board, never blocks: send the whole event now or leave the rest to the stream."""
+    def offer(self, event, chunk, keepalive=False):
+        """Called by the board, never blocks: send the whole event now or leave the rest to the stream. A
+        keepalive is dropped where the stream is writing anyway."""
         if self.busy or self.backlog or self.dead:
-            self.behind = True
-            self.wake.set()
+            if not keepalive:
+                self.behind = True
+                self.wake.set()
             return
         data = chunk if self.chunked else event
+        self.sent_at = time.monotonic()
         try:
             sent = self.raw.send(data)
         except BlockingIOError:
@@ -77,6 +85,7 @@ class Direct:
     def write(self, data):
         """The stream's own write, in its greenlet: waits cooperatively while the client is slow."""
         self.busy = True
+        self.sent_at = time.monotonic()
         try:
             self.sock.sendall(data)
         except OSError:
@@ -144,6 +153,13 @@ class Board:
             chunk = b"%X\r\n%s\r\n" % (len(event), event)
             for stream in list(self.direct):
                 stream.offer(event, chunk)
+
+    def keep_alive(self, now, every):
+        """A comment line to each direct stream that had nothing for `every` seconds, so proxies and phones
+        keep the connection open."""
+        for stream in list(self.direct):
+            if now - stream.sent_at >= every:
+                stream.offer(KEEPALIVE, KEEPALIVE_CHUNK, keepalive=True)
 
     def wait(self, seq, timeout):
         """True as soon as the board holds something newer than seq; False after timeout seconds."""
@@ -258,10 +274,20 @@ class Broadcaster:
         live.channel().listen()
         threading.Thread(target=self._watch_forever, name="barometer-live-watch", daemon=True).start()
 
+    def keep_alive(self):
+        """Keepalives for this process's direct streams, written by the board (see Direct)."""
+        now = time.monotonic()
+        for board in list(self.boards.values()):
+            board.keep_alive(now, KEEPALIVE_SECONDS)
+
     def _watch_forever(self):
+        kept_alive = time.monotonic()
         while True:
             self._wake.wait(self._config("LIVE_WATCH_SECONDS", 0.25))
             self._wake.clear()
+            if time.monotonic() - kept_alive >= 1:
+                kept_alive = time.monotonic()
+                self.keep_alive()
             if not self.app.config.get("LIVE_WATCHER", True):
                 continue  # tests that share one connection with the test run tick() themselves
             try:

@@ -20,9 +20,8 @@ from gevent import monkey
 
 from core.extensions import db
 from surveys.barometer import live
-from surveys.barometer.broadcast import Direct
+from surveys.barometer.broadcast import KEEPALIVE_SECONDS, Direct
 
-KEEPALIVE_SECONDS = 15.0
 _open_lock = threading.Lock()
 _open_phone_streams = 0
 
@@ -97,8 +96,8 @@ def direct_socket(environ):
 
 
 def _follow_direct(board, stream, seq, deadline):
-    """A direct stream's greenlet: it sleeps while the board writes its events (Board.push), and wakes to
-    finish what the board could not, to send keepalives, and when its time is up."""
+    """A direct stream's greenlet: it sleeps while the board writes its events and keepalives (Board.push,
+    Board.keep_alive), and wakes to finish what the board could not, and when its time is up."""
     board.direct.add(stream)
     try:
         if board.seq != seq:  # changed while the first event was being written
@@ -108,10 +107,8 @@ def _follow_direct(board, stream, seq, deadline):
             left = deadline - time.monotonic()
             if stream.dead or left <= 0:
                 break
-            woken = stream.wake.wait(min(KEEPALIVE_SECONDS, left))
+            stream.wake.wait(left)
             stream.wake.clear()
-            if not woken and not stream.backlog and not stream.behind and deadline > time.monotonic():
-                stream.write(stream.frame(b": keepalive\n\n"))
     finally:
         board.direct.discard(stream)
     stream.catch_up(board)  # a partial event must be completed before gunicorn ends the body

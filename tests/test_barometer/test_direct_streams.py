@@ -2,12 +2,13 @@
 with one non-blocking send, and the stream's greenlet only finishes what the board could not."""
 import socket
 import threading
+import time
 
 import gevent.socket
 import pytest
 
 from surveys.barometer import streams
-from surveys.barometer.broadcast import Board, Direct
+from surveys.barometer.broadcast import KEEPALIVE_CHUNK, KEEPALIVE_SECONDS, Board, Direct
 
 
 class Cooperative:
@@ -150,3 +151,22 @@ def test_only_gunicorn_s_plain_gevent_sockets_are_written_directly(app, monkeypa
         assert streams.direct_socket(gunicorn_environ(tls)) is None
         app.config["LIVE_DIRECT_WRITES"] = "0"  # as the environment gives it
         assert streams.direct_socket(gunicorn_environ(sock)) is None
+
+
+def test_keepalives_go_only_to_streams_that_said_nothing_for_a_while(opened):
+    board = Board(1)
+    idle, idle_peer = phone(opened)
+    recent, recent_peer = phone(opened)
+    busy, busy_peer = phone(opened)
+    idle.sent_at -= KEEPALIVE_SECONDS + 1
+    busy.sent_at -= KEEPALIVE_SECONDS + 1
+    busy.busy = True  # writing an event itself: no keepalive needed, and nothing to catch up on
+    board.direct.update({idle, recent, busy})
+    board.keep_alive(time.monotonic(), KEEPALIVE_SECONDS)
+    assert received(idle_peer, len(KEEPALIVE_CHUNK)) == KEEPALIVE_CHUNK == b"D\r\n: keepalive\n\n\r\n"
+    for peer in (recent_peer, busy_peer):
+        peer.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            peer.recv(100)
+    assert not busy.behind and not busy.wake.is_set()
+    assert time.monotonic() - idle.sent_at < 1
