@@ -32,7 +32,7 @@ def open_remisses_for_user():
 
 def published_remiss_count():
     """For the home page: how many remisses have published answers."""
-    return len(compilation.published_remisses())
+    return compilation.published_remiss_count()
 
 
 @click.command("remiss-reminders")

@@ -286,16 +286,25 @@ def public_points(remiss):
     return out
 
 
+def _published(now=None):
+    """Remiss.is_published, asked of the database."""
+    now = now or utcnow()
+    return sa.or_(Remiss.published_at.is_not(None),
+                  sa.and_(Remiss.publish_at_deadline.is_(True), Remiss.status != RemissStatus.DRAFT,
+                          Remiss.deadline <= now))
+
+
+def published_remiss_count(now=None):
+    """How many remisses have public answers: one count, not the remisses (the home page asks it of every visit)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Remiss).where(_published(now)))
+
+
 def published_remisses(now=None):
     """[(remiss, number of published answers)] for every remiss whose answers are public, latest deadline first.
 
     The same rule as Remiss.is_published and RemissAnswer.is_public, asked of the database.
     """
-    now = now or utcnow()
-    published = sa.or_(Remiss.published_at.is_not(None),
-                       sa.and_(Remiss.publish_at_deadline.is_(True), Remiss.status != RemissStatus.DRAFT,
-                               Remiss.deadline <= now))
-    remisses = db.session.scalars(sa.select(Remiss).where(published)
+    remisses = db.session.scalars(sa.select(Remiss).where(_published(now))
                                   .order_by(Remiss.deadline.desc(), Remiss.id.desc())).all()
     if not remisses:
         return []

@@ -368,6 +368,7 @@ def test_published_remisses_counts_only_public_answers(published, make_remiss):
     rows = compilation.published_remisses()
     assert [(r.id, n) for r, n in rows] == [(remiss.id, 1), (by_deadline.id, 0)]
     assert all(r.is_published() for r, _n in rows)
+    assert compilation.published_remiss_count() == len(rows) == 2  # the home page's count, one query
 
 
 def test_visitor_finds_published_remisses(client, published):
