@@ -35,7 +35,7 @@ LIVE_DEFAULTS = {
     "LIVE_STREAM_SECONDS": "300",
     "LIVE_DIRECT_WRITES": "1",  # under gunicorn's gevent worker the board writes phones' events itself (0: off)
     "LIVE_RECOUNT_SECONDS": "0.25",
-    "LIVE_WATCH_SECONDS": "0.25",  # how often each process reads the followed sessions' version
+    "LIVE_WATCH_SECONDS": "0.1",  # how often each process reads the followed sessions' version
     "LIVE_RESULTS_SECONDS": "2",  # how often shown results are re-read for the phones
     "LIVE_PRESENTER_IDLE_SECONDS": "1",
 }

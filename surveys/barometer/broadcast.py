@@ -178,6 +178,9 @@ class Board:
         self.used_at = time.monotonic()
 
 
+_VERSIONS = sa.select(LiveSession.id, LiveSession.version).where(LiveSession.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 class Broadcaster:
     """This process's boards and the one watcher that keeps them true."""
 
@@ -248,9 +251,9 @@ class Broadcaster:
             boards = dict(self.boards)
         if not boards:
             return
-        rows = db.session.execute(
-            sa.select(LiveSession.id, LiveSession.version).where(LiveSession.id.in_(list(boards)))
-        ).all()
+        # On a connection of its own, given back at once: no ORM session for the few times a second nothing changed.
+        with db.engine.connect() as conn:
+            rows = conn.execute(_VERSIONS, {"ids": list(boards)}).all()
         versions = dict(rows)
         results_every = self._config("LIVE_RESULTS_SECONDS", 2.0)
         for session_id, board in boards.items():
@@ -283,7 +286,7 @@ class Broadcaster:
     def _watch_forever(self):
         kept_alive = time.monotonic()
         while True:
-            self._wake.wait(self._config("LIVE_WATCH_SECONDS", 0.25))
+            self._wake.wait(self._config("LIVE_WATCH_SECONDS", 0.1))
             self._wake.clear()
             if time.monotonic() - kept_alive >= 1:
                 kept_alive = time.monotonic()
