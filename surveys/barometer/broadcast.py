@@ -201,7 +201,7 @@ class Broadcaster:
                 board = self.boards.setdefault(session_id, Board(session_id))
             self._ensure_watcher()
         board.used_at = time.monotonic()
-        if board.stale:
+        if board.stale or not board.generation:
             self.refresh(board)
         return board
 
@@ -209,8 +209,11 @@ class Broadcaster:
         """Read the session's state from the database, once however many callers ask at the same time."""
         generation = board.generation
         with board.lock:
-            if board.generation != generation or not board.stale:
-                return  # another caller loaded it while this one waited
+            # Another caller loaded it while this one waited. A board never loaded is loaded in any case: its
+            # first reader clears `stale` before its read, and on PostgreSQL under gevent that read lets the
+            # next phone in, which must wait for it rather than find an empty board (a 404 "unknown code").
+            if board.generation != generation or (not board.stale and board.generation):
+                return
             # Cleared before reading: a change that lands during the read marks the board again.
             board.stale = board.answers_dirty = False
             # populate_existing: never an identity-map copy older than the change.

@@ -299,7 +299,7 @@ def test_direct_writes_keep_http_framing_for_1_1_and_1_0(database, tmp_path):
             sock.close()
 
     head, _, body = responses["1.1"].partition(b"\r\n\r\n")
-    assert b"transfer-encoding: chunked" in head.lower()
+    assert b"transfer-encoding: chunked" in head.lower(), responses["1.1"].split(b"\r\n\r\n", 1)[1][:300]
     assert _statement_numbers(_dechunk(body)) == [1, 2, 3]
     head, _, body = responses["1.0"].partition(b"\r\n\r\n")
     assert b"transfer-encoding" not in head.lower()

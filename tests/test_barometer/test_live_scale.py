@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from core.extensions import db as _db
 from core.extensions import limiter
 from surveys.barometer import access, answering, results, sessions, streams
-from surveys.barometer.broadcast import broadcaster
+from surveys.barometer.broadcast import Board, broadcaster
 from surveys.barometer.models import Answer, LiveSession, Participant
 from tests.test_barometer.test_views import read_events
 
@@ -277,3 +277,14 @@ def test_on_sqlite_the_answers_wait_for_the_other_process_in_short_sleeps(tmp_pa
     os.close(other)
     engine.dispose()
     assert isinstance(answering.file_turn(sa.create_engine("sqlite://")), contextlib.nullcontext)
+
+
+def test_a_phone_arriving_while_the_first_load_is_in_flight_waits_for_it(app, db, live_session):
+    """On PostgreSQL under gevent the first reader's query lets other greenlets run, after it cleared `stale`:
+    the next phone must not take the still-empty board for an unknown session."""
+    caster = broadcaster()
+    caster.boards[live_session.id] = board = Board(live_session.id)
+    board.stale = False  # what the first reader has done just before its read
+    assert caster.board(live_session.id).current[2]  # loaded, not empty
+    response = stream_client(app).get(f"/api/v1/live/{live_session.code}")
+    assert response.status_code == 200
