@@ -9,6 +9,7 @@ import secrets
 import threading
 import time
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import DateTime, bindparam, text
@@ -18,21 +19,29 @@ from core.extensions import db
 from core.models import hash_token, utcnow
 from surveys.barometer import live
 from surveys.barometer.access import forget_session_cache, participant_of_session, signed_token
-from surveys.barometer.models import LiveError, LiveSession, Participant, SessionState, Statement
+from surveys.barometer.models import (
+    BackgroundQuestion,
+    LiveError,
+    LiveSession,
+    Participant,
+    SessionState,
+    Statement,
+)
 from surveys.barometer.results import participant_count
 
 
-def clean_background(barometer, answers):
-    """Keep only known questions and options; anything else is "Vill inte svara"."""
+def clean_background(questions, answers):
+    """Keep only known questions and options; anything else is "Vill inte svara". questions: the barometer's
+    background questions (objects or rows with id, text and options)."""
     answers = answers if isinstance(answers, dict) else {}
     # Every value is an option's value or null, as the OpenAPI document says, whatever the question.
     if any(value is not None and not isinstance(value, str) for value in answers.values()):
         raise LiveError(400, "bad_background",
                         _("Bakgrundssvaren ska vara text eller null: {\"fråge-id\": \"värde\"}."))
     cleaned = {}
-    for question in barometer.background_questions:
+    for question in questions:
         value = answers.get(str(question.id), answers.get(question.id))
-        if value is not None and question.option_label(value) is None:
+        if value is not None and not any(option["value"] == value for option in question.options or []):
             raise LiveError(400, "bad_background",
                             _("Svaret på frågan ”%(question)s” finns inte bland alternativen.",
                               question=question.text))
@@ -41,44 +50,68 @@ def clean_background(barometer, answers):
 
 
 def join(session, background=None):
-    """Create an anonymous participant; returns (participant, raw token). The token is shown once.
+    """Create an anonymous participant; returns (participant, raw token). The token is shown once."""
+    participant_id, raw = _join(session.id, session.ended, session.barometer.background_questions, background)
+    return db.session.get(Participant, participant_id), raw
 
-    A session takes at most LIVE_MAX_PARTICIPANTS: a venue's phones share one address, so this cap,
-    not a per-address limit, is what keeps a join flood from growing a session without bound."""
-    if session.ended:
-        raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
-    check_room(session)
-    participant = Participant(session_id=session.id, token_hash=secrets.token_hex(32),
-                              background=clean_background(session.barometer, background))
-    db.session.add(participant)
-    db.session.flush()  # the id goes into the token
-    raw = signed_token(participant.id, session.id)
-    participant.token_hash = hash_token(raw)
-    db.session.commit()
-    return participant, raw
+
+# The session's state and its barometer's background questions, in one read (a join flood runs this 10,000 times).
+_JOIN_INFO = (sa.select(LiveSession.state, BackgroundQuestion.id, BackgroundQuestion.text, BackgroundQuestion.options)
+              .outerjoin(BackgroundQuestion, BackgroundQuestion.barometer_id == LiveSession.barometer_id)
+              .where(LiveSession.id == sa.bindparam("session_id"))
+              .order_by(BackgroundQuestion.position, BackgroundQuestion.id))
 
 
 def join_by_id(session_id, background=None):
-    session = db.session.get(LiveSession, session_id)
-    if session is None:
+    """The API's join: the raw token of a new participant of the session (see _join)."""
+    rows = db.session.execute(_JOIN_INFO, {"session_id": session_id}).all()
+    if not rows:
         forget_session_cache()
         raise LiveError(404, "unknown_code", _("Sessionen finns inte längre."))
-    return join(session, background)
+    questions = [row for row in rows if row.id is not None]
+    return _join(session_id, rows[0].state == SessionState.ENDED, questions, background)[1]
+
+
+def _join(session_id, ended, questions, background):
+    """(participant id, raw token). A session takes at most LIVE_MAX_PARTICIPANTS: a venue's phones share one
+    address, so this cap, not a per-address limit, is what keeps a join flood from growing a session without
+    bound. Written on a connection of its own, in the SQLite file's writing turn (file_turn) like the answers:
+    SQLite's own wait would stop every stream of a gevent worker while the other worker writes."""
+    if ended:
+        raise LiveError(409, "session_ended", _("Sessionen är avslutad. Tack för att du deltog!"))
+    check_room(session_id)
+    cleaned = clean_background(questions, background)
+    # Ends this request's reads (as join always committed), so its session holds no transaction open across
+    # the write below, which takes a connection of its own.
+    db.session.commit()
+    engine = db.engine
+    with file_turn(engine), engine.begin() as conn:
+        participant_id = conn.execute(_INSERT_PARTICIPANT, {
+            "session_id": session_id, "token_hash": secrets.token_hex(32), "background": cleaned,
+            "created_at": utcnow()}).scalar_one()
+        raw = signed_token(participant_id, session_id)  # the id goes into the token
+        conn.execute(_SET_TOKEN, {"participant_id": participant_id, "token_hash": hash_token(raw)})
+    return participant_id, raw
+
+
+_INSERT_PARTICIPANT = sa.insert(Participant).returning(Participant.id)
+_SET_TOKEN = (sa.update(Participant).where(Participant.id == sa.bindparam("participant_id"))
+              .values(token_hash=sa.bindparam("token_hash")))
 
 
 _full_until: dict[int, float] = {}
 FULL_CACHE_SECONDS = 5
 
 
-def check_room(session):
+def check_room(session_id):
     """LiveError 409 when the session has its LIVE_MAX_PARTICIPANTS. A full session is remembered in this
     process for a few seconds, so a flood of joins to it costs no count each. Joins in flight at the same
     moment may pass the cap by that many; the cap bounds growth, it is not an exact seat count."""
     cap = int(current_app.config.get("LIVE_MAX_PARTICIPANTS", 20000))
     now = time.monotonic()
-    full = _full_until.get(session.id, 0) > now or _counted_participants(session, cap, now) >= cap
+    full = _full_until.get(session_id, 0) > now or _counted_participants(session_id, cap, now) >= cap
     if full:
-        _full_until[session.id] = now + FULL_CACHE_SECONDS
+        _full_until[session_id] = now + FULL_CACHE_SECONDS
         raise LiveError(409, "session_full", _("Sessionen är full (högst %(cap)d deltagare). Fråga moderatorn.",
                                                cap=cap))
 
@@ -88,13 +121,13 @@ _room: dict[int, list] = {}
 RECOUNT_SECONDS = 1.0
 
 
-def _counted_participants(session, cap, now):
+def _counted_participants(session_id, cap, now):
     """The session's participants as this process knows them: counted at most every RECOUNT_SECONDS, and at
     once when the count plus this process's joins since reaches the cap. Counting on every join made a
     10,000-phone join flood quadratic; other workers' joins of the last second are what the estimate lacks."""
-    room = _room.get(session.id)
+    room = _room.get(session_id)
     if room is None or now - room[2] >= RECOUNT_SECONDS or room[0] + room[1] >= cap:
-        room = _room[session.id] = [participant_count(session), 0, now]
+        room = _room[session_id] = [participant_count(session_id), 0, now]
     room[1] += 1
     return room[0] + room[1] - 1
 

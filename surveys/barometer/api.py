@@ -161,7 +161,7 @@ def join(code):
                                            example='{"background": {}}'))
     if not isinstance(body.get("background", {}), dict | None):
         raise LiveError(400, "bad_background", _("Bakgrundssvaren ska vara ett objekt: {\"fråge-id\": \"värde\"}."))
-    _participant, token = answering.join_by_id(session_id, body.get("background"))
+    token = answering.join_by_id(session_id, body.get("background"))
     return {"participant_token": token}, 201
 
 

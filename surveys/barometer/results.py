@@ -89,8 +89,10 @@ def presenter_counts(session):
 
 
 def participant_count(session):
+    """Participants of a session (the session or its id)."""
+    session_id = session if isinstance(session, int) else session.id
     return db.session.scalar(sa.select(sa.func.count()).select_from(Participant)
-                             .where(Participant.session_id == session.id))
+                             .where(Participant.session_id == session_id))
 
 
 # --- results after the session ---------------------------------------------------
