@@ -31,6 +31,8 @@ def test_row_url_is_url_for_with_the_rows_id(app):
     with app.test_request_context():
         stamped = row_url("remiss.set_handling", "quote_id", remiss_id=12)
         assert stamped.replace("__row__", "345") == url_for("remiss.set_handling", remiss_id=12, quote_id=345)
+        at_the_end = row_url("remiss.answer_detail", "answer_id", remiss_id=12)
+        assert at_the_end.replace("__row__", "345") == url_for("remiss.answer_detail", remiss_id=12, answer_id=345)
 
 
 def test_section_comment_rows_are_plain_values(remiss, submitted, skrivare):
@@ -144,7 +146,10 @@ def test_bodies_page_shows_a_hundred_and_keeps_its_page_through_a_post(client, a
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_datetime_formatter_writes_what_the_datetime_filter_does(app, language):
     times = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
-             datetime(2026, 12, 31, 23, 5, 59), datetime(2026, 6, 1, 12, tzinfo=UTC)]
+             datetime(2026, 12, 31, 23, 5, 59), datetime(2026, 6, 1, 12, tzinfo=UTC),
+             # The same day and the same minute again (formatted once each), and the same minute on other days.
+             datetime(2026, 3, 29, 1, 0, 30), datetime(2026, 3, 29, 9, 15), datetime(2026, 4, 2, 9, 15),
+             datetime(2026, 12, 31, 21, 5)]
     with app.test_request_context(), force_locale(language):
         short = datetime_formatter()
         assert [short(t) for t in times] == [local_datetime(t) for t in times]
