@@ -86,4 +86,9 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
     mail.init_app(app)
+    if app.config["GC_FREEZE"] and not app.testing:
+        # Last, with everything loaded; not in tests, which build an app per test.
+        from core.gc_freeze import freeze_loaded_objects
+
+        freeze_loaded_objects()
     return app

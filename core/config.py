@@ -92,6 +92,8 @@ def load_config(instance_path):
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "TOKEN_MAX_AGE_SECONDS": 60 * 60 * 24,
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
+        # gc.freeze() once the app is loaded (core.gc_freeze), so full collections skip its objects.
+        "GC_FREEZE": _bool(env.get("GC_FREEZE"), True),
     }
 
 

@@ -24,6 +24,9 @@ from core.mail import drain
 from core.models import Membership, Organisation, Role, User
 
 PASSWORD = "rätt-lösenord-123"
+# A production app freezes what it has loaded for the cycle collector (core.gc_freeze); the tests build many
+# apps in one process, including some that are not in testing mode, and none of them should.
+os.environ["GC_FREEZE"] = "0"
 
 
 class IsolatedClient(FlaskClient):

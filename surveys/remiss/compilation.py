@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from psycopg.types.string import ByteaBinaryLoader
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.expression import FunctionElement
@@ -152,8 +153,9 @@ class _UTF8(sa.types.TypeDecorator):
 class utf8_bytes(FunctionElement):
     """A text column read as its UTF-8 bytes: the exports write bytes, and 14 M characters decoded to be written
     encoded again cost as much as reading them. SQLite hands the stored bytes over as they are (CAST AS
-    BLOB); PostgreSQL sends bytea as hexadecimal text, twice the size and slower than the text itself
-    (measured: 163 against 74 ms), so there the text is read and encoded here."""
+    BLOB). On PostgreSQL bytea comes as hexadecimal text, twice the size and slower than the text itself
+    (measured: 163 against 74 ms); utf8_rows reads the text in binary format instead, where it is its UTF-8
+    bytes, and any other way of running the statement encodes it here (_UTF8)."""
 
     type = _UTF8()
     inherit_cache = True
@@ -166,7 +168,41 @@ def _utf8_sqlite(element, compiler, **kw):
 
 @compiles(utf8_bytes, "postgresql")
 def _utf8_postgresql(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+_PG_TEXT = 25  # the oid of PostgreSQL's text type
+
+
+def utf8_rows(stmt):
+    """The rows of a Core statement as the driver's tuples, its utf8_bytes columns as UTF-8 bytes and its other
+    columns as the driver gives them (they must be numbers or short strings: varchar on PostgreSQL). Parameters
+    are passed as they are (numbers and strings only; no SQLAlchemy type processing either way).
+
+    For the exports' 14 M characters: SQLAlchemy's processing of each row, and on PostgreSQL decoding each text to
+    encode it again, cost more than reading them (on issue 12's shape, PostgreSQL: ~200 ms against ~75 ms)."""
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        cursor = driver.cursor()
+        try:
+            cursor.execute(str(compiled), [params[name] for name in compiled.positiontup])
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    if connection.dialect.name == "postgresql" and driver.info.encoding == "utf-8":
+        wanted = [isinstance(column, utf8_bytes) for column in stmt.selected_columns]
+        # psycopg, results in binary format: a text value is sent as its bytes in the connection's encoding
+        # (UTF-8, checked above), which the bytea loader hands over as they are, in C.
+        with driver.cursor(binary=True) as cursor:
+            cursor.adapters.register_loader("text", ByteaBinaryLoader)
+            cursor.execute(str(compiled), params)
+            if [column.type_code == _PG_TEXT for column in cursor.description] != wanted:
+                raise TypeError("utf8_rows: a text column that is not utf8_bytes(...) would come as bytes")
+            return cursor.fetchall()
+    return [tuple(row) for row in connection.execute(stmt)]
 
 
 def _section_rows(remiss, answer_ids):
@@ -195,15 +231,12 @@ def _section_rows(remiss, answer_ids):
         .where(SectionAnswer.answer_id.in_(sa.select(RemissAnswer.id).where(RemissAnswer.remiss_id == remiss.id)),
                SectionAnswer.has_final.is_(True))
     )
-    # A Core statement on the session's connection: the ORM's result machinery cost a third more here.
-    rows = sorted(
-        ((sa_id, aid, *sections[sid], orgs[aid], pos, comment, wording)
-         for sa_id, aid, sid, pos, comment, wording in db.session.connection().execute(stmt).all() if aid in orgs),
-        key=lambda r: (r[2], r[4], r[0]))
+    rows = [row for row in utf8_rows(stmt) if row[1] in orgs]
+    rows.sort(key=lambda r: (sections[r[2]][0], orgs[r[1]], r[0]))  # section number, organisation, id
     labels = position_labels()
-    return [(num, heading, org, labels.get(pos, ""), comment, wording,
+    return [(*sections[sid], orgs[aid], labels.get(pos, ""), comment, wording,
              ", ".join(sorted(tags[sa_id])) if sa_id in tags else "")
-            for sa_id, _aid, num, heading, org, pos, comment, wording in rows]
+            for sa_id, aid, sid, pos, comment, wording in rows]
 
 
 def answer_header():

@@ -26,6 +26,19 @@ def test_production_runs_with_a_real_secret_key(monkeypatch, database_url):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_a_production_app_freezes_what_it_loaded_for_the_cycle_collector(monkeypatch, database_url):
+    frozen = []
+    monkeypatch.setattr("core.gc_freeze.gc.freeze", lambda: frozen.append(True))
+    config = {"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url), "RATELIMIT_STORAGE_URI": "memory://"}
+    monkeypatch.setenv("GC_FREEZE", "1")
+    create_app(config)
+    assert frozen == [True]
+    create_app({**config, "TESTING": True})  # tests build an app each: never frozen
+    monkeypatch.setenv("GC_FREEZE", "0")
+    create_app(config)
+    assert frozen == [True]
+
+
 def test_config_error_names_the_fix():
     with pytest.raises(ConfigError, match="at least 32 characters"):
         check_production({"SAMRAD_ENV": "production", "SECRET_KEY": "short"})
@@ -72,6 +85,7 @@ def test_sqlite_pragmas(app, db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 256 * 1024 * 1024
 
 
 def test_plotly_is_served_locally(client):

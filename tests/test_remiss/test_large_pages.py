@@ -13,7 +13,7 @@ from core.models import Organisation
 from core.templating import local_datetime
 from surveys.remiss import answering, compilation, managing, review
 from surveys.remiss.forms import HandlingForm, QuoteForm, TagForm
-from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection
+from surveys.remiss.models import BodyStatus, InvitedBody, Remiss, RemissSection, SectionAnswer
 from surveys.remiss.views.common import datetime_formatter, row_form_html, row_url
 from tests.test_remiss.conftest import fill
 
@@ -31,6 +31,8 @@ def test_row_url_is_url_for_with_the_rows_id(app):
     with app.test_request_context():
         stamped = row_url("remiss.set_handling", "quote_id", remiss_id=12)
         assert stamped.replace("__row__", "345") == url_for("remiss.set_handling", remiss_id=12, quote_id=345)
+        at_the_end = row_url("remiss.answer_detail", "answer_id", remiss_id=12)
+        assert at_the_end.replace("__row__", "345") == url_for("remiss.answer_detail", remiss_id=12, answer_id=345)
 
 
 def test_section_comment_rows_are_plain_values(remiss, submitted, skrivare):
@@ -144,7 +146,10 @@ def test_bodies_page_shows_a_hundred_and_keeps_its_page_through_a_post(client, a
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_datetime_formatter_writes_what_the_datetime_filter_does(app, language):
     times = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
-             datetime(2026, 12, 31, 23, 5, 59), datetime(2026, 6, 1, 12, tzinfo=UTC)]
+             datetime(2026, 12, 31, 23, 5, 59), datetime(2026, 6, 1, 12, tzinfo=UTC),
+             # The same day and the same minute again (formatted once each), and the same minute on other days.
+             datetime(2026, 3, 29, 1, 0, 30), datetime(2026, 3, 29, 9, 15), datetime(2026, 4, 2, 9, 15),
+             datetime(2026, 12, 31, 21, 5)]
     with app.test_request_context(), force_locale(language):
         short = datetime_formatter()
         assert [short(t) for t in times] == [local_datetime(t) for t in times]
@@ -159,3 +164,17 @@ def test_exports_read_the_long_texts_as_utf8_bytes(remiss, fyrbodal, respondent)
     assert [row[4] for row in per_section] == [f"Bra – åäö & <mer> {n}".encode() for n in (1, 2, 3)]
     _header, rows = compilation.csv_rows(remiss)
     assert rows[1][4] == "Bra – åäö & <mer> 1".encode() and rows[0][4] == "Vi stöder förslaget."
+
+
+def test_utf8_rows_read_marked_texts_as_bytes_on_the_drivers_cursor(remiss, fyrbodal, respondent, db):
+    answer = answering.get_or_start_answer(remiss, fyrbodal.id, respondent)
+    fill(answer, respondent, section_text="Bra – åäö & <mer>")
+    answering.submit(answer, respondent)
+    stmt = (sa.select(SectionAnswer.id, SectionAnswer.final_position, compilation.utf8_bytes(SectionAnswer.final_comment))
+            .where(SectionAnswer.answer_id == answer.id).order_by(SectionAnswer.id))
+    rows = compilation.utf8_rows(stmt)
+    assert [type(value) for value in rows[0]] == [int, str, bytes]
+    assert [comment for _id, _position, comment in rows] == [f"Bra – åäö & <mer> {n}".encode() for n in (1, 2, 3)]
+    if db.engine.dialect.name == "postgresql":  # there every text column would come as bytes: it must be marked
+        with pytest.raises(TypeError):
+            compilation.utf8_rows(sa.select(SectionAnswer.final_comment).where(SectionAnswer.answer_id == answer.id))

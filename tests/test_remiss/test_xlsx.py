@@ -1,5 +1,6 @@
 """The streaming XLSX writer produces files openpyxl (and so Excel) reads back as written."""
 import io
+import zipfile
 from datetime import datetime
 
 from openpyxl import load_workbook
@@ -49,3 +50,20 @@ def test_many_rows_are_written_in_chunks_and_read_back_whole():
     ws = _sheet(xlsx_bytes([("Per avsnitt", ["Nr", "Organisation", "Kommentar", "Tom"], rows)]))
     assert ws.max_row == 1_235 and ws["A1235"].value == 1_233 and ws["B1235"].value == "Organisation 1"
     assert ws["C2"].value == ("Kommentar " * 50) and ws["D2"].value is None
+
+
+def test_the_zip_container_is_one_zipfile_reads_and_checks():
+    rows = [[n, f"Organisation {n}", ("Kommentar om dialog och öppenhet. " * 40).encode()] for n in range(1_200)]
+    data = xlsx_bytes([("Per avsnitt", ["Nr", "Organisation", "Kommentar"], rows), ("Tom", ["A"], [])])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None  # every entry's CRC and size as its header says
+        infos = z.infolist()
+        assert [i.filename for i in infos] == [
+            "[Content_Types].xml", "_rels/.rels", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+            "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+        sheet = z.read("xl/worksheets/sheet1.xml")
+        assert sheet.startswith(b'<?xml version="1.0"') and sheet.count(b"<row ") == 1_201
+        assert infos[5].compress_size < infos[5].file_size / 10
+        assert b'<sheet name="Tom" sheetId="2" r:id="rId2"/>' in z.read("xl/workbook.xml")
+    assert _sheet(data)["C1201"].value == "Kommentar om dialog och öppenhet. " * 40

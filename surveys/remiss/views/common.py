@@ -1,5 +1,6 @@
 """Small helpers the remiss views share."""
 import gc
+import re
 from contextlib import contextmanager
 from datetime import UTC
 
@@ -40,12 +41,17 @@ def row_form_html(form_class, prefix, *fields, **data):
 
 # An id no row has (ids are 32-bit): row_url builds its URL with it and then puts ROW in its place.
 _NO_ROW = 2**40 + 7
+_NO_ROW_IN_PATH = re.compile(rf"(?<=/){_NO_ROW}(?=/|\?|#|$)")  # a path segment of its own, the last one too
 
 
 def row_url(endpoint, row_arg, **values):
     """url_for(endpoint, **values) with ROW for the row's id in row_arg, as row_form_html: the template puts
     each row's id in with |replace("__row__", id); one url_for per page rather than one per row."""
-    return url_for(endpoint, **values, **{row_arg: _NO_ROW}).replace(f"/{_NO_ROW}/", f"/{ROW}/")
+    return _NO_ROW_IN_PATH.sub(ROW, url_for(endpoint, **values, **{row_arg: _NO_ROW}))
+
+
+# The fields of a CLDR time pattern that depend on the hour and minute alone (a: a.m. or p.m.).
+_HOUR_AND_MINUTE = {"H", "HH", "h", "hh", "K", "KK", "k", "kk", "m", "mm", "a"}
 
 
 def datetime_formatter():
@@ -56,13 +62,27 @@ def datetime_formatter():
     # dashboard's 300 rows the lookups were 40 % of the page.
     joined = get_datetime_format("short", locale=locale).replace("'", "")
     date_pattern, time_pattern = get_date_format("short", locale=locale), get_time_format("short", locale=locale)
+    # Each day is formatted once (a page's times fall on a few dozen days), and each hour and minute once when
+    # the time pattern shows nothing else (it does in sv and en: "HH:mm", "h:mm a").
+    dates, times = {}, {}
+    by_minute = set(re.findall(r"%\((\w+)\)s", time_pattern.format)) <= _HOUR_AND_MINUTE
 
     def short(value):
         if value is None:
             return ""
         local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
-        return (joined.replace("{0}", time_pattern.apply(local.timetz(), locale))
-                .replace("{1}", date_pattern.apply(local.date(), locale)))
+        day = local.date()
+        date_text = dates.get(day)
+        if date_text is None:
+            date_text = dates[day] = date_pattern.apply(day, locale)
+        if by_minute:
+            minute = local.hour, local.minute
+            time_text = times.get(minute)
+            if time_text is None:
+                time_text = times[minute] = time_pattern.apply(local.timetz(), locale)
+        else:
+            time_text = time_pattern.apply(local.timetz(), locale)
+        return joined.replace("{0}", time_text).replace("{1}", date_text)
 
     return short
 

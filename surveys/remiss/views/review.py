@@ -26,7 +26,8 @@ def dashboard(remiss_id):
     return render_template("surveys/remiss/dashboard.html", remiss=remiss, rows=rows,
                            counts=review.body_counts(remiss), figures=charts.dashboard_figures(rows),
                            section_counts=review.section_position_counts(remiss), labels=_resolved_labels(),
-                           short_datetime=datetime_formatter())
+                           short_datetime=datetime_formatter(),
+                           answer_url=row_url("remiss.answer_detail", "answer_id", remiss_id=remiss.id))
 
 
 def _resolved_labels():
