@@ -245,7 +245,7 @@ def _invite_choices(remiss, form):
     """The filter form and the organisations that may still be invited (the form's choices)."""
     filters = OrgFilterForm(request.args)
     found = managing.filter_organisations(filters.legal_form.data, filters.sub_region.data, filters.q.data)
-    already = {b.organisation_id for b in remiss.bodies if b.organisation_id and b.invited}
+    already = managing.invited_organisation_ids(remiss)
     candidates = [o for o in found if o.id not in already]
     form.organisations.choices = [(o.id, o.name) for o in candidates]
     return filters, candidates, len(found) >= managing.CANDIDATE_LIMIT
