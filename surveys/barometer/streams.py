@@ -3,9 +3,10 @@
 A phone stream costs no thread and no database read: under gunicorn's gevent worker it is a
 greenlet, and it only copies the bytes its session's Board (broadcast.py) serialised once for every
 phone of this process. There the board even writes them to each phone's socket itself, one
-non-blocking send per phone, and the stream's greenlet sleeps (direct_socket, broadcast.Direct). Where a stream would hold a thread of a fixed pool (gunicorn's gthread or
-sync workers), streams are refused and the pages poll instead, because a few dozen streams would
-otherwise take every thread and the whole site would stop answering (issue 10). Streams last about
+non-blocking send per phone, and the stream's greenlet sleeps (direct_socket, broadcast.Direct).
+Where a stream would hold a thread of a fixed pool (gunicorn's gthread or sync workers), streams are
+refused and the pages poll instead, because a few dozen streams would otherwise take every thread and
+the whole site would stop answering (issue 10). Streams last about
 LIVE_STREAM_SECONDS (spread out, so phones do not all reconnect at once) and the browser reconnects
 by itself.
 """
